@@ -1,0 +1,79 @@
+// A small HTTP/1.1 server for Tide's operational endpoints (/metrics, /healthz, the HTTP API).
+//
+// Supports keep-alive, Content-Length request bodies (up to `max_body_bytes`), and answers
+// malformed requests with 400, unknown paths with 404 and wrong methods with 405, then keeps
+// serving. It is not a general web server: no chunked request bodies, no TLS yet.
+//
+// Thread-safety: Start/Stop from one thread; handlers run on the server's loop thread and
+// must not block for long.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "io/event_loop.h"
+#include "io/tcp.h"
+
+namespace tide::io {
+
+struct HttpRequest {
+  std::string method;  // "GET"
+  std::string path;    // "/metrics" (without the query string)
+  std::string query;   // "a=1&b=2" (without '?')
+  std::map<std::string, std::string> headers;  // names lower-cased
+  std::string body;
+  std::string peer;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> extra_headers;
+
+  static HttpResponse Text(int status, std::string body);
+  static HttpResponse Json(int status, std::string body);
+};
+
+using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+
+class HttpServer {
+ public:
+  struct Options {
+    size_t max_header_bytes = 16 * 1024;
+    size_t max_body_bytes = 1 << 20;
+  };
+  HttpServer(EventLoop* loop, Options options);
+  ~HttpServer();
+
+  // Routes an exact path for one method. Call before Listen.
+  void Route(const std::string& method, const std::string& path, HttpHandler handler);
+  // Binds; call on the loop thread (or before the loop runs).
+  base::Status Listen(const std::string& host_port);
+  const SocketAddress& address() const { return listener_->address(); }
+  // Stops accepting and closes every connection. Loop thread only.
+  void Close();
+
+ private:
+  void OnAccept(int fd, std::string peer);
+  void OnData(TcpConnection& conn);
+  HttpResponse Dispatch(const HttpRequest& req);
+
+  EventLoop* loop_;
+  Options options_;
+  std::map<std::pair<std::string, std::string>, HttpHandler> routes_;
+  std::unique_ptr<TcpListener> listener_;
+  std::map<uint64_t, std::shared_ptr<TcpConnection>> connections_;
+};
+
+// Parses one request from the front of `data`. Returns the number of bytes it used, 0 when
+// more bytes are needed, or an error for a malformed request (exposed for tests and fuzzing).
+base::Result<size_t> ParseHttpRequest(const std::vector<uint8_t>& data, const HttpServer::Options& options,
+                                      HttpRequest* out);
+std::string RenderHttpResponse(const HttpResponse& response, bool keep_alive);
+
+}  // namespace tide::io

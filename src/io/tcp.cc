@@ -1,0 +1,319 @@
+#include "io/tcp.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+
+namespace tide::io {
+
+using base::Result;
+using base::Status;
+
+namespace {
+
+std::atomic<uint64_t> g_next_connection_id{1};
+constexpr size_t kReadChunk = 64 * 1024;
+
+}  // namespace
+
+Status SplitHostPort(const std::string& host_port, std::string* host, int* port) {
+  size_t colon;
+  if (!host_port.empty() && host_port[0] == '[') {
+    size_t close = host_port.find(']');
+    if (close == std::string::npos || close + 1 >= host_port.size() || host_port[close + 1] != ':') {
+      return Status::InvalidArgument("address '" + host_port + "' is not HOST:PORT");
+    }
+    *host = host_port.substr(1, close - 1);
+    colon = close + 1;
+  } else {
+    colon = host_port.rfind(':');
+    if (colon == std::string::npos) return Status::InvalidArgument("address '" + host_port + "' is not HOST:PORT");
+    *host = host_port.substr(0, colon);
+  }
+  std::string port_text = host_port.substr(colon + 1);
+  int p = -1;
+  auto res = std::from_chars(port_text.data(), port_text.data() + port_text.size(), p);
+  if (res.ec != std::errc() || res.ptr != port_text.data() + port_text.size() || p < 0 || p > 65535) {
+    return Status::InvalidArgument("address '" + host_port + "' has an invalid port '" + port_text + "'");
+  }
+  *port = p;
+  return Status::OK();
+}
+
+Result<SocketAddress> SocketAddress::Parse(const std::string& host_port) {
+  std::string host;
+  int port;
+  TIDE_RETURN_IF_ERROR(SplitHostPort(host_port, &host, &port));
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* result = nullptr;
+  std::string port_text = std::to_string(port);
+  int rc = getaddrinfo(host.empty() ? nullptr : host.c_str(), port_text.c_str(), &hints, &result);
+  if (rc != 0 || result == nullptr) {
+    return Status::InvalidArgument("cannot resolve host '" + host + "' in '" + host_port + "': " + gai_strerror(rc));
+  }
+  SocketAddress addr;
+  std::memcpy(&addr.storage, result->ai_addr, result->ai_addrlen);
+  addr.length = result->ai_addrlen;
+  freeaddrinfo(result);
+  return addr;
+}
+
+std::string SocketAddress::Host() const {
+  char buf[INET6_ADDRSTRLEN] = {0};
+  if (storage.ss_family == AF_INET) {
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&storage)->sin_addr, buf, sizeof buf);
+  } else if (storage.ss_family == AF_INET6) {
+    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&storage)->sin6_addr, buf, sizeof buf);
+  }
+  return buf;
+}
+
+int SocketAddress::Port() const {
+  if (storage.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in*>(&storage)->sin_port);
+  if (storage.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6*>(&storage)->sin6_port);
+  return 0;
+}
+
+std::string SocketAddress::ToString() const {
+  std::string host = Host();
+  if (storage.ss_family == AF_INET6) host = "[" + host + "]";
+  return host + ":" + std::to_string(Port());
+}
+
+// ---- TcpConnection ----
+
+Result<std::shared_ptr<TcpConnection>> TcpConnection::Adopt(EventLoop* loop, int fd, std::string peer,
+                                                            DataCallback on_data, CloseCallback on_close,
+                                                            size_t max_pending_output) {
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  std::shared_ptr<TcpConnection> conn(
+      new TcpConnection(loop, fd, std::move(peer), std::move(on_data), std::move(on_close), max_pending_output));
+  std::weak_ptr<TcpConnection> weak = conn;
+  Status s = loop->Watch(fd, EPOLLIN | EPOLLRDHUP, [weak](uint32_t events) {
+    if (auto self = weak.lock()) self->OnEvents(events);
+  });
+  if (!s.ok()) {
+    conn->fd_ = -1;
+    close(fd);
+    return s;
+  }
+  return conn;
+}
+
+TcpConnection::TcpConnection(EventLoop* loop, int fd, std::string peer, DataCallback on_data, CloseCallback on_close,
+                             size_t max_pending_output)
+    : loop_(loop),
+      fd_(fd),
+      peer_(std::move(peer)),
+      id_(g_next_connection_id++),
+      on_data_(std::move(on_data)),
+      on_close_(std::move(on_close)),
+      max_pending_output_(max_pending_output) {}
+
+TcpConnection::~TcpConnection() {
+  if (fd_ >= 0) {
+    loop_->Unwatch(fd_);
+    close(fd_);
+  }
+}
+
+void TcpConnection::Consume(size_t n) {
+  if (n >= input_.size()) {
+    input_.clear();
+  } else {
+    input_.erase(input_.begin(), input_.begin() + static_cast<ptrdiff_t>(n));
+  }
+}
+
+void TcpConnection::OnEvents(uint32_t events) {
+  auto self = shared_from_this();  // the callbacks below may drop the owner's reference
+  if (events & (EPOLLERR)) {
+    Close();
+    return;
+  }
+  if (events & EPOLLOUT) HandleWrite();
+  if (fd_ >= 0 && (events & (EPOLLIN | EPOLLHUP | EPOLLRDHUP))) HandleRead();
+}
+
+void TcpConnection::HandleRead() {
+  bool peer_closed = false;
+  for (;;) {
+    size_t old = input_.size();
+    input_.resize(old + kReadChunk);
+    ssize_t n = ::read(fd_, input_.data() + old, kReadChunk);
+    if (n > 0) {
+      input_.resize(old + static_cast<size_t>(n));
+      if (static_cast<size_t>(n) < kReadChunk) break;
+      continue;
+    }
+    input_.resize(old);
+    if (n == 0) {
+      peer_closed = true;
+    } else if (errno == EINTR) {
+      continue;
+    } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
+      peer_closed = true;
+    }
+    break;
+  }
+  if (!input_.empty() && !close_after_flush_ && on_data_) on_data_(*this);
+  if (peer_closed && fd_ >= 0) {
+    // The peer will send nothing more. Answers already queued are still delivered if the peer
+    // only half-closed; a fully closed peer makes the write fail and close us.
+    if (pending_output() == 0) {
+      Close();
+    } else {
+      close_after_flush_ = true;
+      UpdateInterest();
+    }
+  }
+}
+
+void TcpConnection::Send(const uint8_t* data, size_t n) {
+  if (fd_ < 0 || n == 0) return;
+  if (pending_output() == 0) {
+    ssize_t written = ::send(fd_, data, n, MSG_NOSIGNAL);
+    if (written < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+      Close();
+      return;
+    }
+    if (written > 0) {
+      data += written;
+      n -= static_cast<size_t>(written);
+    }
+  }
+  if (n > 0) {
+    output_.insert(output_.end(), data, data + n);
+    UpdateInterest();
+  }
+}
+
+void TcpConnection::HandleWrite() {
+  while (pending_output() > 0) {
+    ssize_t written = ::send(fd_, output_.data() + output_offset_, pending_output(), MSG_NOSIGNAL);
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+      Close();
+      return;
+    }
+    output_offset_ += static_cast<size_t>(written);
+  }
+  if (pending_output() == 0) {
+    output_.clear();
+    output_offset_ = 0;
+    if (close_after_flush_) {
+      Close();
+      return;
+    }
+  } else if (output_offset_ > (1 << 20)) {
+    output_.erase(output_.begin(), output_.begin() + static_cast<ptrdiff_t>(output_offset_));
+    output_offset_ = 0;
+  }
+  UpdateInterest();
+}
+
+void TcpConnection::UpdateInterest() {
+  if (fd_ < 0) return;
+  bool want_write = pending_output() > 0;
+  bool pause_read = close_after_flush_ || pending_output() > max_pending_output_;
+  if (want_write == watching_write_ && pause_read == reading_paused_) return;
+  watching_write_ = want_write;
+  reading_paused_ = pause_read;
+  uint32_t events = (pause_read ? 0u : static_cast<uint32_t>(EPOLLIN | EPOLLRDHUP)) |
+                    (want_write ? static_cast<uint32_t>(EPOLLOUT) : 0u);
+  (void)loop_->Modify(fd_, events);
+}
+
+void TcpConnection::CloseAfterFlush() {
+  if (fd_ < 0) return;
+  if (pending_output() == 0) {
+    Close();
+    return;
+  }
+  close_after_flush_ = true;
+  UpdateInterest();
+}
+
+void TcpConnection::Close() {
+  if (fd_ < 0) return;
+  auto self = shared_from_this();
+  loop_->Unwatch(fd_);
+  ::close(fd_);
+  fd_ = -1;
+  output_.clear();
+  output_offset_ = 0;
+  if (on_close_) {
+    auto cb = std::move(on_close_);
+    on_close_ = nullptr;
+    cb(*this);
+  }
+}
+
+// ---- TcpListener ----
+
+Result<std::unique_ptr<TcpListener>> TcpListener::Listen(EventLoop* loop, const std::string& host_port,
+                                                         AcceptCallback on_accept) {
+  TIDE_ASSIGN_OR_RETURN(SocketAddress addr, SocketAddress::Parse(host_port));
+  int fd = socket(addr.storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Status::FromErrno(errno, "socket for " + host_port);
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (bind(fd, reinterpret_cast<const sockaddr*>(&addr.storage), addr.length) != 0) {
+    int err = errno;
+    close(fd);
+    return Status::FromErrno(err, "cannot listen on " + host_port).WithContext("bind");
+  }
+  if (listen(fd, 1024) != 0) {
+    int err = errno;
+    close(fd);
+    return Status::FromErrno(err, "listen on " + host_port);
+  }
+  SocketAddress bound;
+  bound.length = sizeof bound.storage;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&bound.storage), &bound.length);
+  std::unique_ptr<TcpListener> listener(new TcpListener(loop, fd, bound, std::move(on_accept)));
+  TcpListener* raw = listener.get();
+  Status s = loop->Watch(fd, EPOLLIN, [raw](uint32_t) { raw->OnReadable(); });
+  if (!s.ok()) return s;
+  return listener;
+}
+
+TcpListener::TcpListener(EventLoop* loop, int fd, SocketAddress address, AcceptCallback on_accept)
+    : loop_(loop), fd_(fd), address_(address), on_accept_(std::move(on_accept)) {}
+
+TcpListener::~TcpListener() { Close(); }
+
+void TcpListener::Close() {
+  if (fd_ < 0) return;
+  loop_->Unwatch(fd_);
+  ::close(fd_);
+  fd_ = -1;
+}
+
+void TcpListener::OnReadable() {
+  for (;;) {
+    SocketAddress peer;
+    peer.length = sizeof peer.storage;
+    int fd = accept4(fd_, reinterpret_cast<sockaddr*>(&peer.storage), &peer.length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      // EAGAIN: drained. EMFILE and friends: leave the rest in the backlog rather than spin.
+      return;
+    }
+    on_accept_(fd, peer.ToString());
+  }
+}
+
+}  // namespace tide::io

@@ -1,0 +1,116 @@
+// TCP listeners and connections on an EventLoop.
+//
+// A TcpConnection buffers input until its owner consumes it and buffers output that the
+// socket cannot take yet, so protocol code above works on whole byte ranges. Reading stops
+// while more than `max_pending_output` bytes wait to be sent (a client that does not read its
+// responses cannot make the server buffer without bound).
+//
+// Thread-safety: a connection and a listener belong to one EventLoop; call their methods on
+// that loop's thread only.
+#pragma once
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "io/event_loop.h"
+
+namespace tide::io {
+
+// A resolved "host:port" ("127.0.0.1:9092", "[::1]:9092", "localhost:0", ":9092" = any).
+struct SocketAddress {
+  sockaddr_storage storage{};
+  socklen_t length = 0;
+
+  static base::Result<SocketAddress> Parse(const std::string& host_port);
+  std::string ToString() const;  // "127.0.0.1:9092" / "[::1]:9092"
+  std::string Host() const;
+  int Port() const;
+};
+
+// Splits "host:port"; the host may be bracketed IPv6. Port must be 0..65535.
+base::Status SplitHostPort(const std::string& host_port, std::string* host, int* port);
+
+class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
+ public:
+  // Called when new bytes arrived; the callback consumes what it can from `input()`.
+  using DataCallback = std::function<void(TcpConnection&)>;
+  // Called once when the connection closes (by the peer, an error, or Close()).
+  using CloseCallback = std::function<void(TcpConnection&)>;
+
+  // Takes ownership of a connected socket and starts watching it.
+  static base::Result<std::shared_ptr<TcpConnection>> Adopt(EventLoop* loop, int fd, std::string peer,
+                                                            DataCallback on_data, CloseCallback on_close,
+                                                            size_t max_pending_output = 64 << 20);
+  ~TcpConnection();
+
+  std::vector<uint8_t>& input() { return input_; }
+  // Drops the first `n` bytes of input().
+  void Consume(size_t n);
+  // Queues bytes for sending; sends as much as possible now.
+  void Send(const uint8_t* data, size_t n);
+  void Send(const std::vector<uint8_t>& data) { Send(data.data(), data.size()); }
+  // Sends what is queued, then closes. Further input is ignored.
+  void CloseAfterFlush();
+  // Closes now, discarding unsent output.
+  void Close();
+
+  const std::string& peer() const { return peer_; }
+  bool closed() const { return fd_ < 0; }
+  EventLoop* loop() const { return loop_; }
+  uint64_t id() const { return id_; }
+  size_t pending_output() const { return output_.size() - output_offset_; }
+
+ private:
+  TcpConnection(EventLoop* loop, int fd, std::string peer, DataCallback on_data, CloseCallback on_close,
+                size_t max_pending_output);
+  void OnEvents(uint32_t events);
+  void HandleRead();
+  void HandleWrite();
+  void UpdateInterest();
+
+  EventLoop* loop_;
+  int fd_;
+  std::string peer_;
+  uint64_t id_;
+  DataCallback on_data_;
+  CloseCallback on_close_;
+  size_t max_pending_output_;
+  std::vector<uint8_t> input_;
+  std::vector<uint8_t> output_;
+  size_t output_offset_ = 0;
+  bool close_after_flush_ = false;
+  bool watching_write_ = false;
+  bool reading_paused_ = false;
+};
+
+class TcpListener {
+ public:
+  using AcceptCallback = std::function<void(int fd, std::string peer)>;
+
+  // Binds and listens (SO_REUSEADDR). Port 0 picks a free port: see address().
+  static base::Result<std::unique_ptr<TcpListener>> Listen(EventLoop* loop, const std::string& host_port,
+                                                           AcceptCallback on_accept);
+  ~TcpListener();
+  // The bound address, with the real port when 0 was asked for.
+  const SocketAddress& address() const { return address_; }
+  // Stops accepting and closes the socket. Loop thread only.
+  void Close();
+
+ private:
+  TcpListener(EventLoop* loop, int fd, SocketAddress address, AcceptCallback on_accept);
+  void OnReadable();
+
+  EventLoop* loop_;
+  int fd_;
+  SocketAddress address_;
+  AcceptCallback on_accept_;
+};
+
+}  // namespace tide::io
