@@ -1,0 +1,966 @@
+#include "format/parquet/column_reader.h"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <string>
+
+#include "format/compression.h"
+#include "format/parquet/encoding.h"
+
+namespace tide::format::parquet {
+
+namespace {
+
+using base::Status;
+namespace col = tide::columnar;
+
+// A column chunk may hold at most this many levels plus 1024 per byte it occupies in the file:
+// RLE can encode millions of nulls in a few bytes, and this bound keeps a tiny hostile file
+// from making the reader allocate gigabytes while real files stay far below it.
+constexpr int64_t kMaxValuesPerPage = int64_t{1} << 22;
+constexpr int64_t kMaxLevelsPerByte = 1024;
+// DELTA_BYTE_ARRAY rebuilds values from shared prefixes; its output may exceed the page by at
+// most this factor (plus kDeltaSlack) — sorted keys with long common prefixes stay well below.
+constexpr int64_t kMaxDeltaExpansion = 256;
+constexpr int64_t kDeltaSlack = int64_t{16} << 20;
+constexpr int64_t kMaxBinaryBytes = std::numeric_limits<int32_t>::max();
+
+int PhysicalWidth(const LeafInfo& leaf) {
+  switch (*leaf.element.type) {
+    case PhysicalType::kBoolean: return 1;
+    case PhysicalType::kInt32:
+    case PhysicalType::kFloat: return 4;
+    case PhysicalType::kInt64:
+    case PhysicalType::kDouble: return 8;
+    case PhysicalType::kInt96: return 12;
+    case PhysicalType::kFixedLenByteArray: return leaf.element.type_length;
+    case PhysicalType::kByteArray: return 0;
+  }
+  return 0;
+}
+
+// Dense values in the physical representation (before conversion).
+struct Phys {
+  int64_t n = 0;
+  std::vector<uint8_t> fixed;     // n * physical width (booleans: one byte each)
+  std::vector<int32_t> offsets;   // byte arrays
+  std::vector<uint8_t> data;
+};
+
+Status DecodePlain(const uint8_t* p, size_t size, int64_t n, const LeafInfo& leaf, Phys* out) {
+  out->n = n;
+  const PhysicalType t = *leaf.element.type;
+  if (t == PhysicalType::kBoolean) {
+    if (static_cast<uint64_t>(n) > static_cast<uint64_t>(size) * 8) return Status::Corruption("PLAIN booleans: data ends early");
+    out->fixed.resize(n);
+    for (int64_t i = 0; i < n; ++i) out->fixed[i] = (p[i >> 3] >> (i & 7)) & 1;
+    return Status::OK();
+  }
+  if (t == PhysicalType::kByteArray) {
+    // Each value is at least its 4 length bytes, so n <= size / 4 bounds the offsets.
+    if (static_cast<uint64_t>(n) > size / 4) return Status::Corruption("PLAIN BYTE_ARRAY: page holds fewer values than declared");
+    out->offsets.resize(n + 1);
+    out->offsets[0] = 0;
+    size_t pos = 0;
+    int64_t total = 0;
+    for (int64_t i = 0; i < n; ++i) {  // pass 1: lengths and bounds
+      if (size - pos < 4) return Status::Corruption("PLAIN BYTE_ARRAY: data ends early at value " + std::to_string(i));
+      uint32_t len;
+      std::memcpy(&len, p + pos, 4);
+      pos += 4;
+      if (len > size - pos) return Status::Corruption("PLAIN BYTE_ARRAY: value " + std::to_string(i) + " of " +
+                                                      std::to_string(len) + " bytes runs past the page");
+      pos += len;
+      total += len;
+      out->offsets[i + 1] = static_cast<int32_t>(total);
+    }
+    out->data.resize(total);
+    uint8_t* dst = out->data.data();
+    pos = 0;
+    for (int64_t i = 0; i < n; ++i) {  // pass 2: copy
+      const int32_t len = out->offsets[i + 1] - out->offsets[i];
+      std::memcpy(dst + out->offsets[i], p + pos + 4, len);
+      pos += 4 + len;
+    }
+    return Status::OK();
+  }
+  const size_t w = PhysicalWidth(leaf);
+  if (static_cast<uint64_t>(n) > size / w) {
+    return Status::Corruption("PLAIN: page holds " + std::to_string(size / w) + " values, " + std::to_string(n) +
+                              " expected");
+  }
+  out->fixed.assign(p, p + n * w);
+  return Status::OK();
+}
+
+float HalfToFloat(uint16_t h) {
+  const uint32_t sign = (h >> 15) & 1, exp = (h >> 10) & 0x1F, mant = h & 0x3FF;
+  float v;
+  if (exp == 0) {
+    v = std::ldexp(static_cast<float>(mant), -24);
+  } else if (exp == 31) {
+    v = mant ? std::numeric_limits<float>::quiet_NaN() : std::numeric_limits<float>::infinity();
+  } else {
+    v = std::ldexp(static_cast<float>(mant | 0x400), static_cast<int>(exp) - 25);
+  }
+  return sign ? -v : v;
+}
+
+Status BytesToDecimal(const uint8_t* b, size_t len, __int128* out) {
+  if (len == 0) {
+    *out = 0;
+    return Status::OK();
+  }
+  // Leading bytes beyond 16 must be pure sign extension.
+  const uint8_t sign_byte = (b[0] & 0x80) ? 0xFF : 0x00;
+  while (len > 16) {
+    if (b[0] != sign_byte) return Status::Corruption("DECIMAL value wider than 128 bits");
+    ++b;
+    --len;
+  }
+  unsigned __int128 v = (b[0] & 0x80) ? ~static_cast<unsigned __int128>(0) : 0;
+  for (size_t i = 0; i < len; ++i) v = (v << 8) | b[i];
+  *out = static_cast<__int128>(v);
+  return Status::OK();
+}
+
+template <typename To, typename From>
+void AppendCast(const std::vector<uint8_t>& in, int64_t n, std::vector<uint8_t>* out, To (*fn)(From)) {
+  const size_t base = out->size();
+  out->resize(base + n * sizeof(To));
+  for (int64_t i = 0; i < n; ++i) {
+    From f;
+    std::memcpy(&f, in.data() + i * sizeof(From), sizeof(From));
+    To t = fn(f);
+    std::memcpy(out->data() + base + i * sizeof(To), &t, sizeof(To));
+  }
+}
+
+// Converts physical values to the leaf's columnar representation and appends them.
+Status ConvertAppend(Phys& in, const LeafInfo& leaf, LeafChunk* out) {
+  const int64_t n = in.n;
+  switch (leaf.conversion) {
+    case LeafConversion::kNone:
+    case LeafConversion::kBoolean:
+      if (out->fixed.empty()) {
+        out->fixed = std::move(in.fixed);
+      } else {
+        out->fixed.insert(out->fixed.end(), in.fixed.begin(), in.fixed.end());
+      }
+      break;
+    case LeafConversion::kInt32ToInt8:
+      AppendCast<int8_t, int32_t>(in.fixed, n, &out->fixed, [](int32_t v) { return static_cast<int8_t>(v); });
+      break;
+    case LeafConversion::kInt32ToInt16:
+      AppendCast<int16_t, int32_t>(in.fixed, n, &out->fixed, [](int32_t v) { return static_cast<int16_t>(v); });
+      break;
+    case LeafConversion::kInt32ToDecimal:
+      AppendCast<__int128, int32_t>(in.fixed, n, &out->fixed, [](int32_t v) { return static_cast<__int128>(v); });
+      break;
+    case LeafConversion::kInt64ToDecimal:
+      AppendCast<__int128, int64_t>(in.fixed, n, &out->fixed, [](int64_t v) { return static_cast<__int128>(v); });
+      break;
+    case LeafConversion::kMillisToMicros32:
+      AppendCast<int64_t, int32_t>(in.fixed, n, &out->fixed, [](int32_t v) { return static_cast<int64_t>(v) * 1000; });
+      break;
+    case LeafConversion::kMillisToMicros64:
+      AppendCast<int64_t, int64_t>(in.fixed, n, &out->fixed, [](int64_t v) {
+        return static_cast<int64_t>(static_cast<uint64_t>(v) * 1000u);
+      });
+      break;
+    case LeafConversion::kFloat16ToFloat32:
+      AppendCast<float, uint16_t>(in.fixed, n, &out->fixed, [](uint16_t v) { return HalfToFloat(v); });
+      break;
+    case LeafConversion::kInt96ToMicros: {
+      // INT96 = nanoseconds within the day (8 bytes) + Julian day (4 bytes). Micros, as Spark and
+      // DuckDB read it: nanoseconds since 1970 overflow int64 past 2262 (Spark writes 9999-12-31).
+      const size_t base = out->fixed.size();
+      out->fixed.resize(base + n * 8);
+      for (int64_t i = 0; i < n; ++i) {
+        int64_t nanos;
+        uint32_t julian;
+        std::memcpy(&nanos, in.fixed.data() + i * 12, 8);
+        std::memcpy(&julian, in.fixed.data() + i * 12 + 8, 4);
+        const uint64_t v = static_cast<uint64_t>(static_cast<int64_t>(julian) - 2440588) * 86400000000ull +
+                           static_cast<uint64_t>(nanos / 1000);
+        std::memcpy(out->fixed.data() + base + i * 8, &v, 8);
+      }
+      break;
+    }
+    case LeafConversion::kBytesToDecimal: {
+      const size_t base = out->fixed.size();
+      out->fixed.resize(base + n * 16);
+      for (int64_t i = 0; i < n; ++i) {
+        const uint8_t* b;
+        size_t len;
+        if (*leaf.element.type == PhysicalType::kByteArray) {
+          b = in.data.data() + in.offsets[i];
+          len = in.offsets[i + 1] - in.offsets[i];
+        } else {
+          len = leaf.element.type_length;
+          b = in.fixed.data() + i * len;
+        }
+        __int128 v;
+        TIDE_RETURN_IF_ERROR(BytesToDecimal(b, len, &v));
+        std::memcpy(out->fixed.data() + base + i * 16, &v, 16);
+      }
+      break;
+    }
+    case LeafConversion::kByteArray: {
+      if (out->offsets.empty()) out->offsets.push_back(0);
+      const int64_t base = out->offsets.back();
+      if (base + static_cast<int64_t>(in.data.size()) > kMaxBinaryBytes) {
+        return Status::Unsupported("more than 2 GiB of BYTE_ARRAY data in one column chunk");
+      }
+      for (int64_t i = 1; i <= n; ++i) out->offsets.push_back(static_cast<int32_t>(base + in.offsets[i]));
+      out->data.insert(out->data.end(), in.data.begin(), in.data.end());
+      break;
+    }
+  }
+  out->num_values += n;
+  return Status::OK();
+}
+
+int TargetWidth(const LeafInfo& leaf) {
+  if (leaf.conversion == LeafConversion::kBoolean) return 1;
+  return leaf.type->FixedWidth();
+}
+
+Status GatherDictionary(const LeafChunk& dict, const LeafInfo& leaf, const uint32_t* idx, int64_t n, LeafChunk* out) {
+  for (int64_t i = 0; i < n; ++i) {
+    if (idx[i] >= static_cast<uint64_t>(dict.num_values)) {
+      return Status::Corruption("dictionary index " + std::to_string(idx[i]) + " out of range (dictionary has " +
+                                std::to_string(dict.num_values) + " values)");
+    }
+  }
+  if (leaf.conversion == LeafConversion::kByteArray) {
+    if (out->offsets.empty()) out->offsets.push_back(0);
+    int64_t total = out->offsets.back();
+    for (int64_t i = 0; i < n; ++i) total += dict.offsets[idx[i] + 1] - dict.offsets[idx[i]];
+    if (total > kMaxBinaryBytes) return Status::Unsupported("more than 2 GiB of BYTE_ARRAY data in one column chunk");
+    const size_t obase = out->offsets.size();
+    out->offsets.resize(obase + n);
+    const size_t dbase = out->data.size();
+    out->data.resize(static_cast<size_t>(total));
+    uint8_t* dst = out->data.data();
+    int32_t* offs = out->offsets.data();
+    int64_t at = static_cast<int64_t>(dbase);
+    for (int64_t i = 0; i < n; ++i) {
+      const int32_t b = dict.offsets[idx[i]], len = dict.offsets[idx[i] + 1] - b;
+      std::memcpy(dst + at, dict.data.data() + b, len);
+      at += len;
+      offs[obase + i] = static_cast<int32_t>(at);
+    }
+  } else {
+    const size_t w = TargetWidth(leaf);
+    const size_t base = out->fixed.size();
+    out->fixed.resize(base + n * w);
+    uint8_t* dst = out->fixed.data() + base;
+    const uint8_t* src = dict.fixed.data();
+    switch (w) {
+      case 4:
+        for (int64_t i = 0; i < n; ++i) std::memcpy(dst + i * 4, src + idx[i] * size_t{4}, 4);
+        break;
+      case 8:
+        for (int64_t i = 0; i < n; ++i) std::memcpy(dst + i * 8, src + idx[i] * size_t{8}, 8);
+        break;
+      default:
+        for (int64_t i = 0; i < n; ++i) std::memcpy(dst + i * w, src + idx[i] * w, w);
+    }
+  }
+  out->num_values += n;
+  return Status::OK();
+}
+
+Status DecodeByteStreamSplit(const uint8_t* p, size_t size, int64_t n, const LeafInfo& leaf, Phys* out) {
+  const PhysicalType t = *leaf.element.type;
+  if (t == PhysicalType::kBoolean || t == PhysicalType::kByteArray || t == PhysicalType::kInt96) {
+    return Status::Corruption("BYTE_STREAM_SPLIT used for " + std::string(PhysicalTypeName(t)));
+  }
+  const size_t w = PhysicalWidth(leaf);
+  const size_t stride = size / w;
+  if (static_cast<uint64_t>(n) > stride) return Status::Corruption("BYTE_STREAM_SPLIT: data ends early");
+  out->n = n;
+  out->fixed.resize(n * w);
+  for (size_t k = 0; k < w; ++k) {
+    const uint8_t* stream = p + k * stride;
+    for (int64_t i = 0; i < n; ++i) out->fixed[i * w + k] = stream[i];
+  }
+  return Status::OK();
+}
+
+Status DecodeDeltaLengths(const uint8_t* p, size_t size, int64_t n, Phys* out, size_t* consumed) {
+  std::vector<int64_t> lens;
+  TIDE_RETURN_IF_ERROR(DecodeDeltaBinaryPacked(p, size, n, &lens, consumed));
+  if (static_cast<int64_t>(lens.size()) != n) {
+    return Status::Corruption("DELTA_LENGTH_BYTE_ARRAY has " + std::to_string(lens.size()) + " lengths, " +
+                              std::to_string(n) + " expected");
+  }
+  out->n = n;
+  out->offsets.assign(1, 0);
+  size_t pos = *consumed;
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t len = lens[i];
+    if (len < 0 || static_cast<uint64_t>(len) > size - pos) return Status::Corruption("DELTA_LENGTH_BYTE_ARRAY: value runs past the page");
+    out->data.insert(out->data.end(), p + pos, p + pos + len);
+    pos += len;
+    out->offsets.push_back(static_cast<int32_t>(out->data.size()));
+  }
+  *consumed = pos;
+  return Status::OK();
+}
+
+Status DecodeDeltaByteArray(const uint8_t* p, size_t size, int64_t n, const LeafInfo& leaf, Phys* out) {
+  std::vector<int64_t> prefix;
+  size_t used = 0;
+  TIDE_RETURN_IF_ERROR(DecodeDeltaBinaryPacked(p, size, n, &prefix, &used));
+  if (static_cast<int64_t>(prefix.size()) != n) return Status::Corruption("DELTA_BYTE_ARRAY: prefix count mismatch");
+  Phys suffixes;
+  size_t used2 = 0;
+  TIDE_RETURN_IF_ERROR(DecodeDeltaLengths(p + used, size - used, n, &suffixes, &used2));
+  out->n = n;
+  std::string last;
+  std::string value;
+  const bool fixed = *leaf.element.type == PhysicalType::kFixedLenByteArray;
+  if (!fixed) out->offsets.assign(1, 0);
+  for (int64_t i = 0; i < n; ++i) {
+    if (prefix[i] < 0 || static_cast<uint64_t>(prefix[i]) > last.size()) {
+      return Status::Corruption("DELTA_BYTE_ARRAY: prefix length " + std::to_string(prefix[i]) + " longer than the previous value");
+    }
+    value.assign(last, 0, prefix[i]);
+    value.append(reinterpret_cast<const char*>(suffixes.data.data()) + suffixes.offsets[i],
+                 suffixes.offsets[i + 1] - suffixes.offsets[i]);
+    if (fixed) {
+      if (static_cast<int64_t>(value.size()) != leaf.element.type_length) {
+        return Status::Corruption("DELTA_BYTE_ARRAY: value length does not match FIXED_LEN_BYTE_ARRAY length");
+      }
+      out->fixed.insert(out->fixed.end(), value.begin(), value.end());
+    } else {
+      if (out->data.size() + value.size() > static_cast<size_t>(kMaxBinaryBytes)) {
+        return Status::Unsupported("more than 2 GiB of BYTE_ARRAY data in one page");
+      }
+      if (static_cast<int64_t>(out->data.size() + value.size()) > kMaxDeltaExpansion * static_cast<int64_t>(size) + kDeltaSlack) {
+        return Status::Corruption("DELTA_BYTE_ARRAY values expand the page more than " +
+                                  std::to_string(kMaxDeltaExpansion) + " times");
+      }
+      out->data.insert(out->data.end(), value.begin(), value.end());
+      out->offsets.push_back(static_cast<int32_t>(out->data.size()));
+    }
+    last.swap(value);
+  }
+  return Status::OK();
+}
+
+Status DecodeValues(Encoding enc, const uint8_t* p, size_t size, int64_t n, const LeafInfo& leaf, const LeafChunk* dict,
+                    LeafChunk* out) {
+  const PhysicalType t = *leaf.element.type;
+  Phys phys;
+  switch (enc) {
+    case Encoding::kPlain:
+      if (leaf.conversion == LeafConversion::kNone) {  // the page bytes are the values
+        const size_t w = PhysicalWidth(leaf);
+        if (static_cast<uint64_t>(n) > size / w) {
+          return Status::Corruption("PLAIN: page holds " + std::to_string(size / w) + " values, " + std::to_string(n) +
+                                    " expected");
+        }
+        out->fixed.insert(out->fixed.end(), p, p + n * w);
+        out->num_values += n;
+        return Status::OK();
+      }
+      TIDE_RETURN_IF_ERROR(DecodePlain(p, size, n, leaf, &phys));
+      break;
+    case Encoding::kPlainDictionary:
+    case Encoding::kRleDictionary: {
+      if (!dict) return Status::Corruption("dictionary-encoded page but the column chunk has no dictionary page");
+      if (n == 0) return Status::OK();
+      if (size < 1) return Status::Corruption("dictionary-encoded page without a bit width");
+      const int bw = p[0];
+      if (bw > 32) return Status::Corruption("dictionary index bit width " + std::to_string(bw));
+      std::vector<uint32_t> idx(n);
+      RleBitPackedDecoder dec(p + 1, size - 1, bw);
+      TIDE_RETURN_IF_ERROR(dec.Decode(idx.data(), n));
+      return GatherDictionary(*dict, leaf, idx.data(), n, out);
+    }
+    case Encoding::kRle: {
+      if (t != PhysicalType::kBoolean) return Status::Corruption("RLE value encoding for a non-boolean column");
+      if (size < 4) return Status::Corruption("RLE booleans: missing length");
+      uint32_t len;
+      std::memcpy(&len, p, 4);
+      if (len > size - 4) return Status::Corruption("RLE booleans: length past the page");
+      phys.n = n;
+      phys.fixed.resize(n);
+      RleBitPackedDecoder dec(p + 4, len, 1);
+      TIDE_RETURN_IF_ERROR(dec.Decode(phys.fixed.data(), n));
+      break;
+    }
+    case Encoding::kDeltaBinaryPacked: {
+      if (t != PhysicalType::kInt32 && t != PhysicalType::kInt64) {
+        return Status::Corruption("DELTA_BINARY_PACKED for a " + std::string(PhysicalTypeName(t)) + " column");
+      }
+      std::vector<int64_t> v;
+      size_t used;
+      TIDE_RETURN_IF_ERROR(DecodeDeltaBinaryPacked(p, size, n, &v, &used));
+      if (static_cast<int64_t>(v.size()) != n) {
+        return Status::Corruption("DELTA_BINARY_PACKED has " + std::to_string(v.size()) + " values, " +
+                                  std::to_string(n) + " expected");
+      }
+      phys.n = n;
+      if (t == PhysicalType::kInt32) {
+        phys.fixed.resize(n * 4);
+        for (int64_t i = 0; i < n; ++i) {
+          const int32_t x = static_cast<int32_t>(v[i]);
+          std::memcpy(phys.fixed.data() + i * 4, &x, 4);
+        }
+      } else {
+        phys.fixed.resize(n * 8);
+        if (n) std::memcpy(phys.fixed.data(), v.data(), n * 8);
+      }
+      break;
+    }
+    case Encoding::kDeltaLengthByteArray: {
+      if (t != PhysicalType::kByteArray) return Status::Corruption("DELTA_LENGTH_BYTE_ARRAY for a non-BYTE_ARRAY column");
+      size_t used;
+      TIDE_RETURN_IF_ERROR(DecodeDeltaLengths(p, size, n, &phys, &used));
+      break;
+    }
+    case Encoding::kDeltaByteArray:
+      if (t != PhysicalType::kByteArray && t != PhysicalType::kFixedLenByteArray) {
+        return Status::Corruption("DELTA_BYTE_ARRAY for a " + std::string(PhysicalTypeName(t)) + " column");
+      }
+      TIDE_RETURN_IF_ERROR(DecodeDeltaByteArray(p, size, n, leaf, &phys));
+      break;
+    case Encoding::kByteStreamSplit: TIDE_RETURN_IF_ERROR(DecodeByteStreamSplit(p, size, n, leaf, &phys)); break;
+    default:
+      return Status::Unsupported("value encoding " + std::string(EncodingName(enc)) + " (" +
+                                 std::to_string(static_cast<int>(enc)) + ")");
+  }
+  return ConvertAppend(phys, leaf, out);
+}
+
+// Decodes n levels (v1 pages carry a 4-byte length before RLE levels; v2 pages give the
+// length in the header: pass v1 = false and size = that length).
+Status DecodeLevels(Encoding enc, bool v1, const uint8_t** p, size_t* remaining, int16_t max_level, int64_t n,
+                    int16_t* out, const char* what) {
+  const int bw = BitWidthFor(static_cast<uint32_t>(max_level));
+  if (enc == Encoding::kRle || !v1) {
+    size_t len = *remaining;
+    const uint8_t* data = *p;
+    if (v1) {
+      if (*remaining < 4) return Status::Corruption(std::string(what) + " levels: missing length");
+      uint32_t l;
+      std::memcpy(&l, *p, 4);
+      if (l > *remaining - 4) return Status::Corruption(std::string(what) + " levels: length past the page");
+      len = l;
+      data = *p + 4;
+      *p += 4 + l;
+      *remaining -= 4 + l;
+    } else {
+      *p += len;
+      *remaining = 0;
+    }
+    RleBitPackedDecoder dec(data, len, bw);
+    TIDE_RETURN_IF_ERROR(dec.Decode(out, n).WithContext(std::string(what) + " levels"));
+  } else if (enc == Encoding::kBitPacked) {
+    const uint64_t bytes = (static_cast<uint64_t>(n) * bw + 7) / 8;
+    TIDE_RETURN_IF_ERROR(DecodeBitPackedMsb(*p, *remaining, bw, n, out).WithContext(std::string(what) + " levels"));
+    *p += bytes;
+    *remaining -= bytes;
+  } else {
+    return Status::Unsupported(std::string(what) + " level encoding " + EncodingName(enc));
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    if (out[i] < 0 || out[i] > max_level) {
+      return Status::Corruption(std::string(what) + " level " + std::to_string(out[i]) + " above the maximum " +
+                                std::to_string(max_level));
+    }
+  }
+  return Status::OK();
+}
+
+base::Result<Codec> CodecFor(CompressionCodec c) {
+  switch (c) {
+    case CompressionCodec::kUncompressed: return Codec::kNone;
+    case CompressionCodec::kSnappy: return Codec::kSnappy;
+    case CompressionCodec::kGzip: return Codec::kGzip;
+    case CompressionCodec::kBrotli: return Codec::kBrotli;
+    case CompressionCodec::kLz4: return Codec::kLz4Hadoop;
+    case CompressionCodec::kZstd: return Codec::kZstd;
+    case CompressionCodec::kLz4Raw: return Codec::kLz4Raw;
+    default:
+      return Status::Unsupported("compression codec " + std::string(CodecName(c)) + " (" +
+                                 std::to_string(static_cast<int>(c)) + ")");
+  }
+}
+
+// Decompresses `in` into *buf (expected size `size`); for kNone returns `in` itself.
+base::Result<std::span<const uint8_t>> Uncompress(Codec codec, std::span<const uint8_t> in, int64_t size,
+                                                   std::vector<uint8_t>* buf) {
+  if (codec == Codec::kNone) return in;
+  if (size < 0) return Status::Corruption("negative uncompressed page size");
+  buf->clear();
+  const size_t hint = static_cast<size_t>(std::min<int64_t>(size, static_cast<int64_t>(in.size()) * 16 + 4096));
+  TIDE_RETURN_IF_ERROR(Decompress(codec, in, buf, hint, static_cast<size_t>(size)));
+  if (static_cast<int64_t>(buf->size()) != size) {
+    return Status::Corruption("page decompressed to " + std::to_string(buf->size()) + " bytes, header says " +
+                              std::to_string(size));
+  }
+  return std::span<const uint8_t>(buf->data(), buf->size());
+}
+
+class ChunkReader {
+ public:
+  ChunkReader(const ChunkContext& ctx, const ColumnMetaData& meta, const LeafInfo& leaf, LeafChunk* out)
+      : ctx_(ctx), meta_(meta), leaf_(leaf), out_(out) {}
+
+  Status Run() {
+    TIDE_ASSIGN_OR_RETURN(codec_, CodecFor(meta_.codec));
+    int64_t start = meta_.data_page_offset;
+    if (meta_.dictionary_page_offset && *meta_.dictionary_page_offset > 0 && *meta_.dictionary_page_offset < start) {
+      start = *meta_.dictionary_page_offset;
+    }
+    if (meta_.num_values < 0) return Status::Corruption("negative num_values");
+    if (meta_.num_values == 0) {  // empty chunk: some writers leave its offsets at 0
+      if (leaf_.conversion == LeafConversion::kByteArray) out_->offsets.push_back(0);
+      return Status::OK();
+    }
+    const int64_t len = meta_.total_compressed_size;
+    const int64_t data_end = static_cast<int64_t>(ctx_.data_end);
+    if (start < 4 || len < 0 || start > data_end || len > data_end - start) {
+      return Status::Corruption("column chunk at bytes [" + std::to_string(start) + ", +" + std::to_string(len) +
+                                ") lies outside the file's data area (4.." + std::to_string(data_end) + ")");
+    }
+    // Strings live in one buffer with int32 offsets: refuse a chunk whose pages hold more than
+    // 2 GiB of string bytes up front instead of after decompressing gigabytes.
+    if (leaf_.conversion == LeafConversion::kByteArray &&
+        meta_.total_uncompressed_size - 4 * meta_.num_values > kMaxBinaryBytes) {
+      return Status::Unsupported("more than 2 GiB of BYTE_ARRAY data in one column chunk (" +
+                                 std::to_string(meta_.total_uncompressed_size) + " bytes uncompressed)");
+    }
+    // Reserve what the metadata promises, within the plausibility bound (saves regrowth copies).
+    const int64_t expect = std::min(meta_.num_values, kMaxValuesPerPage + kMaxLevelsPerByte * len);
+    if (leaf_.max_def > 0) out_->def.reserve(expect);
+    if (leaf_.max_rep > 0) out_->rep.reserve(expect);
+    if (leaf_.conversion == LeafConversion::kByteArray) {
+      out_->offsets.reserve(expect + 1);
+    } else {
+      out_->fixed.reserve(expect * TargetWidth(leaf_));
+    }
+    const int64_t end = start + len;
+    int64_t pos = start;
+    int page = 0;
+    while (pos < end && out_->num_levels < meta_.num_values) {
+      page_offset_ = pos;
+      Status st = Page(&pos, end);
+      if (!st.ok()) {
+        return st.WithContext("page " + std::to_string(page) + " at byte " + std::to_string(page_offset_));
+      }
+      ++page;
+    }
+    if (out_->num_levels != meta_.num_values) {
+      return Status::Corruption("column chunk holds " + std::to_string(out_->num_levels) + " values, metadata says " +
+                                std::to_string(meta_.num_values));
+    }
+    if (leaf_.conversion == LeafConversion::kByteArray && out_->offsets.empty()) out_->offsets.push_back(0);
+    return Status::OK();
+  }
+
+ private:
+  Status Page(int64_t* pos, int64_t end) {
+    size_t hlen = 0;
+    auto header_bytes = ctx_.file.subspan(*pos, end - *pos);
+    TIDE_ASSIGN_OR_RETURN(PageHeader h, DecodePageHeader(header_bytes, &hlen));
+    if (h.compressed_page_size < 0 || h.uncompressed_page_size < 0) return Status::Corruption("negative page size");
+    if (static_cast<int64_t>(hlen) + h.compressed_page_size > end - *pos) {
+      return Status::Corruption("page of " + std::to_string(h.compressed_page_size) + " bytes runs past the column chunk");
+    }
+    auto payload = ctx_.file.subspan(*pos + hlen, h.compressed_page_size);
+    *pos += hlen + h.compressed_page_size;
+    if (h.crc) {
+      const uint32_t crc = static_cast<uint32_t>(crc32(0L, payload.data(), static_cast<uInt>(payload.size())));
+      if (crc != static_cast<uint32_t>(*h.crc)) {
+        return Status::Corruption("page CRC mismatch (stored " + std::to_string(static_cast<uint32_t>(*h.crc)) +
+                                  ", computed " + std::to_string(crc) + ")");
+      }
+    }
+    switch (h.type) {
+      case PageType::kDictionaryPage: return DictionaryPage(h, payload);
+      case PageType::kDataPage: return DataPageV1(h, payload);
+      case PageType::kDataPageV2: return DataPageV2(h, payload);
+      default: return Status::OK();  // index pages and unknown pages carry no values
+    }
+  }
+
+  Status CheckCount(int64_t n) {
+    const int64_t cap = kMaxValuesPerPage + kMaxLevelsPerByte * meta_.total_compressed_size;
+    if (n < 0 || out_->num_levels + n > cap) {
+      return Status::Corruption("page declares " + std::to_string(n) + " values, more than a column chunk of " +
+                                std::to_string(meta_.total_compressed_size) + " bytes can plausibly hold");
+    }
+    if (n > meta_.num_values - out_->num_levels) {
+      return Status::Corruption("pages hold more values than the column chunk's " + std::to_string(meta_.num_values));
+    }
+    return Status::OK();
+  }
+
+  Status DictionaryPage(const PageHeader& h, std::span<const uint8_t> payload) {
+    if (!h.dictionary_page_header) return Status::Corruption("dictionary page without its header");
+    if (has_dict_) return Status::Corruption("second dictionary page in a column chunk");
+    if (out_->num_levels > 0) return Status::Corruption("dictionary page after data pages");
+    const auto& d = *h.dictionary_page_header;
+    if (d.encoding != Encoding::kPlain && d.encoding != Encoding::kPlainDictionary) {
+      return Status::Unsupported("dictionary page encoding " + std::string(EncodingName(d.encoding)));
+    }
+    if (d.num_values < 0) return Status::Corruption("negative dictionary size");
+    TIDE_ASSIGN_OR_RETURN(auto bytes, Uncompress(codec_, payload, h.uncompressed_page_size, &buf_));
+    Phys phys;
+    TIDE_RETURN_IF_ERROR(DecodePlain(bytes.data(), bytes.size(), d.num_values, leaf_, &phys).WithContext("dictionary"));
+    TIDE_RETURN_IF_ERROR(ConvertAppend(phys, leaf_, &dict_));
+    if (leaf_.conversion == LeafConversion::kByteArray && dict_.offsets.empty()) dict_.offsets.push_back(0);
+    has_dict_ = true;
+    return Status::OK();
+  }
+
+  // Appends n levels' worth of defs/reps and returns the number of non-null values.
+  Status Levels(Encoding def_enc, Encoding rep_enc, bool v1, const uint8_t** p, size_t* remaining, size_t rep_len,
+                size_t def_len, int64_t n, int64_t* non_null) {
+    if (leaf_.max_rep > 0) {
+      const size_t base = out_->rep.size();
+      out_->rep.resize(base + n);
+      size_t r = v1 ? *remaining : rep_len;
+      const uint8_t* q = *p;
+      TIDE_RETURN_IF_ERROR(DecodeLevels(rep_enc, v1, &q, &r, leaf_.max_rep, n, out_->rep.data() + base, "repetition"));
+      if (v1) {
+        *remaining = r;
+        *p = q;
+      } else {
+        *p += rep_len;
+      }
+      if (base == 0 && n > 0 && out_->rep[0] != 0) return Status::Corruption("first repetition level is not 0");
+    } else if (!v1) {
+      *p += rep_len;
+    }
+    if (leaf_.max_def > 0) {
+      const size_t base = out_->def.size();
+      out_->def.resize(base + n);
+      size_t r = v1 ? *remaining : def_len;
+      const uint8_t* q = *p;
+      TIDE_RETURN_IF_ERROR(DecodeLevels(def_enc, v1, &q, &r, leaf_.max_def, n, out_->def.data() + base, "definition"));
+      if (v1) {
+        *remaining = r;
+        *p = q;
+      } else {
+        *p += def_len;
+      }
+      int64_t c = 0;
+      const int16_t* d = out_->def.data() + base;
+      for (int64_t i = 0; i < n; ++i) c += d[i] == leaf_.max_def;
+      *non_null = c;
+    } else {
+      if (!v1) *p += def_len;
+      *non_null = n;
+    }
+    out_->num_levels += n;
+    return Status::OK();
+  }
+
+  // Refuses a PLAIN BYTE_ARRAY page whose strings would take the chunk past 2 GiB before
+  // decompressing it (each value costs at most 4 length bytes and its levels ~6 bytes).
+  Status CheckBinarySize(Encoding enc, int64_t uncompressed, int64_t n) {
+    if (leaf_.conversion != LeafConversion::kByteArray || enc != Encoding::kPlain) return Status::OK();
+    const int64_t at_least = uncompressed - 10 * n - 64;
+    if (static_cast<int64_t>(out_->data.size()) + at_least > kMaxBinaryBytes) {
+      return Status::Unsupported("more than 2 GiB of BYTE_ARRAY data in one column chunk");
+    }
+    return Status::OK();
+  }
+
+  Status DataPageV1(const PageHeader& h, std::span<const uint8_t> payload) {
+    if (!h.data_page_header) return Status::Corruption("data page without its header");
+    const auto& d = *h.data_page_header;
+    TIDE_RETURN_IF_ERROR(CheckCount(d.num_values));
+    TIDE_RETURN_IF_ERROR(CheckBinarySize(d.encoding, h.uncompressed_page_size, d.num_values));
+    TIDE_ASSIGN_OR_RETURN(auto bytes, Uncompress(codec_, payload, h.uncompressed_page_size, &buf_));
+    const uint8_t* p = bytes.data();
+    size_t remaining = bytes.size();
+    int64_t non_null = 0;
+    TIDE_RETURN_IF_ERROR(Levels(d.definition_level_encoding, d.repetition_level_encoding, true, &p, &remaining, 0, 0,
+                                d.num_values, &non_null));
+    return DecodeValues(d.encoding, p, remaining, non_null, leaf_, has_dict_ ? &dict_ : nullptr, out_);
+  }
+
+  Status DataPageV2(const PageHeader& h, std::span<const uint8_t> payload) {
+    if (!h.data_page_header_v2) return Status::Corruption("data page v2 without its header");
+    const auto& d = *h.data_page_header_v2;
+    TIDE_RETURN_IF_ERROR(CheckCount(d.num_values));
+    TIDE_RETURN_IF_ERROR(CheckBinarySize(d.encoding, h.uncompressed_page_size, d.num_values));
+    const int64_t rl = d.repetition_levels_byte_length, dl = d.definition_levels_byte_length;
+    if (rl < 0 || dl < 0 || rl + dl > static_cast<int64_t>(payload.size()) || rl + dl > h.uncompressed_page_size) {
+      return Status::Corruption("data page v2 level lengths exceed the page");
+    }
+    const uint8_t* p = payload.data();
+    size_t remaining = payload.size();
+    int64_t non_null = 0;
+    TIDE_RETURN_IF_ERROR(Levels(Encoding::kRle, Encoding::kRle, false, &p, &remaining, rl, dl, d.num_values, &non_null));
+    auto values = payload.subspan(rl + dl);
+    std::span<const uint8_t> bytes = values;
+    if (d.is_compressed && codec_ != Codec::kNone) {
+      TIDE_ASSIGN_OR_RETURN(bytes, Uncompress(codec_, values, h.uncompressed_page_size - rl - dl, &buf_));
+    }
+    return DecodeValues(d.encoding, bytes.data(), bytes.size(), non_null, leaf_, has_dict_ ? &dict_ : nullptr, out_);
+  }
+
+  const ChunkContext& ctx_;
+  const ColumnMetaData& meta_;
+  const LeafInfo& leaf_;
+  LeafChunk* out_;
+  Codec codec_ = Codec::kNone;
+  LeafChunk dict_;
+  bool has_dict_ = false;
+  std::vector<uint8_t> buf_;
+  int64_t page_offset_ = 0;
+};
+
+// ---------------------------------------------------------------- assembly
+
+struct Slots {
+  bool identity = false;
+  int64_t count = 0;
+  std::vector<int64_t> pos;
+};
+
+Slots ComputeSlots(const LeafChunk& c, int16_t rep_level, int16_t parent_def) {
+  Slots s;
+  if (c.rep.empty() && (parent_def == 0 || c.def.empty())) {
+    s.identity = true;
+    s.count = c.num_levels;
+    return s;
+  }
+  for (int64_t i = 0; i < c.num_levels; ++i) {
+    if ((c.rep.empty() || c.rep[i] <= rep_level) && (c.def.empty() || c.def[i] >= parent_def)) s.pos.push_back(i);
+  }
+  s.count = static_cast<int64_t>(s.pos.size());
+  return s;
+}
+
+// Wraps int32 offsets without copying them.
+col::BufferPtr OffsetsBuffer(std::vector<int32_t> offsets) {
+  auto owner = std::make_shared<std::vector<int32_t>>(std::move(offsets));
+  return col::Buffer::Wrap(reinterpret_cast<const uint8_t*>(owner->data()), static_cast<int64_t>(owner->size() * 4), owner);
+}
+
+col::BufferPtr ValidityBuffer(std::vector<uint8_t>& bits, int64_t null_count) {
+  if (null_count == 0) return nullptr;
+  return col::Buffer::FromVector(std::move(bits));
+}
+
+// Validity of each slot: def >= def_level. Returns the null count.
+int64_t SlotValidity(const LeafChunk& c, const Slots& s, int16_t def_level, std::vector<uint8_t>* bits) {
+  bits->assign(col::bits::BytesFor(s.count), 0);
+  if (c.def.empty() || def_level == 0) {
+    std::fill(bits->begin(), bits->end(), 0xFF);
+    return 0;
+  }
+  int64_t valid = 0;
+  uint8_t* out = bits->data();
+  const int16_t* def = c.def.data();
+  if (s.identity) {
+    int64_t j = 0;
+    for (; j + 8 <= s.count; j += 8) {
+      uint8_t byte = 0;
+      for (int k = 0; k < 8; ++k) byte |= static_cast<uint8_t>((def[j + k] >= def_level) << k);
+      out[j >> 3] = byte;
+      valid += __builtin_popcount(byte);
+    }
+    for (; j < s.count; ++j) {
+      if (def[j] >= def_level) {
+        col::bits::Set(out, j);
+        ++valid;
+      }
+    }
+  } else {
+    for (int64_t j = 0; j < s.count; ++j) {
+      if (def[s.pos[j]] >= def_level) {
+        col::bits::Set(out, j);
+        ++valid;
+      }
+    }
+  }
+  return s.count - valid;
+}
+
+template <size_t W>
+void ScatterFixed(const uint8_t* dense, const uint8_t* valid, int64_t n, uint8_t* out, size_t w) {
+  int64_t k = 0;
+  const size_t width = W ? W : w;
+  for (int64_t j = 0; j < n; ++j) {
+    if (col::bits::Get(valid, j)) {
+      std::memcpy(out + j * width, dense + k * width, W ? W : w);
+      ++k;
+    }
+  }
+}
+
+base::Result<col::ArrayPtr> Build(const SchemaNode& node, const std::vector<LeafInfo>& leaves,
+                                  std::vector<LeafChunk>& chunks, int depth);
+
+base::Result<col::ArrayPtr> BuildLeaf(const SchemaNode& node, const std::vector<LeafInfo>& leaves,
+                                      std::vector<LeafChunk>& chunks) {
+  LeafChunk& c = chunks[node.leaf];
+  const LeafInfo& info = leaves[node.leaf];
+  const Slots s = ComputeSlots(c, node.rep_level, node.parent_def);
+  std::vector<uint8_t> valid;
+  const int64_t nulls = SlotValidity(c, s, node.def_level, &valid);
+  const int64_t n = s.count;
+  if (n - nulls != c.num_values) {
+    return Status::Corruption("column " + info.path + ": " + std::to_string(c.num_values) + " values for " +
+                              std::to_string(n - nulls) + " non-null slots");
+  }
+  auto a = std::make_shared<col::ArrayData>();
+  a->type = info.type;
+  a->length = n;
+  a->null_count = nulls;
+  if (info.conversion == LeafConversion::kBoolean) {
+    std::vector<uint8_t> bits(col::bits::BytesFor(n), 0);
+    int64_t k = 0;
+    for (int64_t j = 0; j < n; ++j) {
+      if (nulls == 0 || col::bits::Get(valid.data(), j)) {
+        if (c.fixed[k]) col::bits::Set(bits.data(), j);
+        ++k;
+      }
+    }
+    a->buffers.push_back(ValidityBuffer(valid, nulls));
+    a->buffers.push_back(col::Buffer::FromVector(std::move(bits)));
+  } else if (info.conversion == LeafConversion::kByteArray) {
+    std::vector<int32_t> offs;
+    if (nulls == 0) {
+      offs = std::move(c.offsets);
+    } else {
+      offs.resize(n + 1);
+      offs[0] = 0;
+      int64_t k = 0;
+      for (int64_t j = 0; j < n; ++j) {
+        if (col::bits::Get(valid.data(), j)) ++k;
+        offs[j + 1] = c.offsets[k];
+      }
+    }
+    a->buffers.push_back(ValidityBuffer(valid, nulls));
+    a->buffers.push_back(OffsetsBuffer(std::move(offs)));
+    a->buffers.push_back(col::Buffer::FromVector(std::move(c.data)));
+  } else {
+    const size_t w = info.type->FixedWidth();
+    std::vector<uint8_t> values;
+    if (nulls == 0) {
+      values = std::move(c.fixed);
+    } else {
+      values.assign(n * w, 0);
+      switch (w) {
+        case 1: ScatterFixed<1>(c.fixed.data(), valid.data(), n, values.data(), w); break;
+        case 2: ScatterFixed<2>(c.fixed.data(), valid.data(), n, values.data(), w); break;
+        case 4: ScatterFixed<4>(c.fixed.data(), valid.data(), n, values.data(), w); break;
+        case 8: ScatterFixed<8>(c.fixed.data(), valid.data(), n, values.data(), w); break;
+        case 16: ScatterFixed<16>(c.fixed.data(), valid.data(), n, values.data(), w); break;
+        default: ScatterFixed<0>(c.fixed.data(), valid.data(), n, values.data(), w);
+      }
+    }
+    a->buffers.push_back(ValidityBuffer(valid, nulls));
+    a->buffers.push_back(col::Buffer::FromVector(std::move(values)));
+  }
+  return col::ArrayPtr(a);
+}
+
+base::Result<col::ArrayPtr> Build(const SchemaNode& node, const std::vector<LeafInfo>& leaves,
+                                  std::vector<LeafChunk>& chunks, int depth) {
+  if (depth > 300) return Status::Corruption("nesting too deep");
+  if (node.kind == SchemaNode::Kind::kLeaf) return BuildLeaf(node, leaves, chunks);
+  if (node.num_leaves == 0) return Status::Corruption("group without leaves");
+  const LeafChunk& c = chunks[node.first_leaf];
+  auto a = std::make_shared<col::ArrayData>();
+  a->type = node.field->type();
+  if (node.kind == SchemaNode::Kind::kStruct) {
+    const Slots s = ComputeSlots(c, node.rep_level, node.parent_def);
+    std::vector<uint8_t> valid;
+    const int64_t nulls = SlotValidity(c, s, node.def_level, &valid);
+    a->length = s.count;
+    a->null_count = nulls;
+    a->buffers.push_back(ValidityBuffer(valid, nulls));
+    for (const auto& child : node.children) {
+      TIDE_ASSIGN_OR_RETURN(auto ca, Build(child, leaves, chunks, depth + 1));
+      if (ca->length != s.count) {
+        return Status::Corruption("field " + child.field->name() + " has " + std::to_string(ca->length) +
+                                  " values, its struct " + std::to_string(s.count));
+      }
+      a->children.push_back(std::move(ca));
+    }
+    return col::ArrayPtr(a);
+  }
+  // List or map.
+  std::vector<int32_t> offsets;
+  std::vector<uint8_t> valid;
+  int64_t nulls = 0, elems = 0, n = 0;
+  const int16_t elem_rep = static_cast<int16_t>(node.rep_level + 1);
+  for (int64_t p = 0; p < c.num_levels; ++p) {
+    const int16_t r = c.rep.empty() ? 0 : c.rep[p];
+    const int16_t d = c.def.empty() ? 0 : c.def[p];
+    if (r <= node.rep_level && d >= node.parent_def) {
+      if (elems > std::numeric_limits<int32_t>::max()) return Status::Unsupported("list with more than 2^31 elements");
+      offsets.push_back(static_cast<int32_t>(elems));
+      if ((n >> 3) >= static_cast<int64_t>(valid.size())) valid.push_back(0);
+      if (d >= node.def_level) {
+        col::bits::Set(valid.data(), n);
+      } else {
+        ++nulls;
+      }
+      ++n;
+    }
+    if (r <= elem_rep && d >= node.elem_def) {
+      if (n == 0) return Status::Corruption("list element before any list");
+      ++elems;
+    }
+  }
+  if (elems > std::numeric_limits<int32_t>::max()) return Status::Unsupported("list with more than 2^31 elements");
+  offsets.push_back(static_cast<int32_t>(elems));
+  TIDE_ASSIGN_OR_RETURN(auto child, Build(node.children[0], leaves, chunks, depth + 1));
+  if (child->length != elems) {
+    return Status::Corruption("list " + node.field->name() + " has " + std::to_string(elems) + " elements, its values " +
+                              std::to_string(child->length));
+  }
+  a->length = n;
+  a->null_count = nulls;
+  a->buffers.push_back(ValidityBuffer(valid, nulls));
+  a->buffers.push_back(OffsetsBuffer(std::move(offsets)));
+  a->children.push_back(std::move(child));
+  return col::ArrayPtr(a);
+}
+
+}  // namespace
+
+Status ReadLeafChunk(const ChunkContext& ctx, const ColumnChunk& chunk, const LeafInfo& leaf, LeafChunk* out) {
+  if (chunk.file_path) return Status::Unsupported("column data in another file (" + *chunk.file_path + ")");
+  if (chunk.has_encrypted_column_metadata || chunk.has_crypto_metadata) {
+    return Status::Unsupported("encrypted column (Parquet modular encryption is not supported)");
+  }
+  if (!chunk.meta_data) return Status::Corruption("column chunk without metadata");
+  const ColumnMetaData& meta = *chunk.meta_data;
+  if (meta.type != *leaf.element.type) {
+    return Status::Corruption(std::string("column chunk type ") + PhysicalTypeName(meta.type) +
+                              " differs from the schema's " + PhysicalTypeName(*leaf.element.type));
+  }
+  ChunkReader reader(ctx, meta, leaf, out);
+  return reader.Run();
+}
+
+base::Result<col::ArrayPtr> AssembleField(const SchemaNode& field, const std::vector<LeafInfo>& leaves,
+                                          std::vector<LeafChunk>& chunks, int64_t num_rows) {
+  TIDE_ASSIGN_OR_RETURN(auto a, Build(field, leaves, chunks, 0));
+  if (a->length != num_rows) {
+    return Status::Corruption("field " + field.field->name() + " has " + std::to_string(a->length) +
+                              " rows, the row group " + std::to_string(num_rows));
+  }
+  return a;
+}
+
+}  // namespace tide::format::parquet

@@ -1,0 +1,54 @@
+// Reading one column chunk (all its pages) into levels + dense values, and assembling the
+// leaves of a top-level field into an Arrow-layout column. Internal to the Parquet reader.
+//
+// Bounds: every page must lie inside the column chunk, the chunk inside the file's data area;
+// decompression is capped at the page's declared uncompressed size; the number of levels in a
+// chunk is capped (4 Mi + 1024 per byte of the chunk) and may not exceed its declared
+// num_values; DELTA_BYTE_ARRAY output is capped at 256x its page; strings at 2 GiB per chunk.
+// So a small file cannot make the reader allocate much more than a real file of its size would
+// (dictionary gathers are the exception: up to 2 GiB of repeated strings, as declared).
+//
+// Thread-safety: functions are reentrant; inputs are read-only.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "columnar/array.h"
+#include "format/parquet/metadata.h"
+#include "format/parquet/schema.h"
+
+namespace tide::format::parquet {
+
+// A decoded column chunk. Values are dense (only non-null leaf values), already converted to
+// the leaf's columnar type: fixed-width types in `fixed` (booleans one byte each), strings and
+// binaries as offsets + data.
+struct LeafChunk {
+  std::vector<int16_t> def;  // empty when max_def == 0
+  std::vector<int16_t> rep;  // empty when max_rep == 0
+  int64_t num_levels = 0;
+  int64_t num_values = 0;    // dense values
+  std::vector<uint8_t> fixed;
+  std::vector<int32_t> offsets;  // byte arrays: num_values + 1 entries
+  std::vector<uint8_t> data;
+};
+
+struct ChunkContext {
+  std::span<const uint8_t> file;  // the whole file
+  size_t data_end = 0;            // where the footer starts: pages must end before it
+  std::string file_name;
+  int row_group = 0;
+};
+
+// Reads and decodes every page of a column chunk.
+base::Status ReadLeafChunk(const ChunkContext& ctx, const ColumnChunk& chunk, const LeafInfo& leaf, LeafChunk* out);
+
+// Builds the column of a top-level field from its leaves' chunks (indexed like schema leaves;
+// only the field's own leaves are used). `num_rows` is the row group's row count.
+base::Result<columnar::ArrayPtr> AssembleField(const SchemaNode& field, const std::vector<LeafInfo>& leaves,
+                                               std::vector<LeafChunk>& chunks, int64_t num_rows);
+
+}  // namespace tide::format::parquet

@@ -1,0 +1,775 @@
+#include "format/parquet/writer.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <string_view>
+#include <unordered_map>
+
+#include "format/compression.h"
+#include "format/parquet/encoding.h"
+#include "format/parquet/reader.h"
+
+namespace tide::format::parquet {
+
+namespace {
+
+using base::Status;
+namespace col = tide::columnar;
+
+// ---------------------------------------------------------------- sinks
+
+class FileSink final : public ParquetSink {
+ public:
+  FileSink(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  ~FileSink() override {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Status Write(const uint8_t* data, size_t n) override {
+    if (buf_.size() + n > kBuffer) TIDE_RETURN_IF_ERROR(Flush());
+    if (n >= kBuffer) return WriteAll(data, n);
+    buf_.insert(buf_.end(), data, data + n);
+    return Status::OK();
+  }
+  Status Close() override {
+    TIDE_RETURN_IF_ERROR(Flush());
+    if (fd_ >= 0) {
+      const int rc = ::close(fd_);
+      fd_ = -1;
+      if (rc != 0) return Status::FromErrno(errno, "closing " + path_);
+    }
+    return Status::OK();
+  }
+
+ private:
+  static constexpr size_t kBuffer = 1 << 20;
+  Status Flush() {
+    Status st = WriteAll(buf_.data(), buf_.size());
+    buf_.clear();
+    return st;
+  }
+  Status WriteAll(const uint8_t* p, size_t n) {
+    while (n > 0) {
+      const ssize_t w = ::write(fd_, p, n);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        return Status::FromErrno(errno, "writing " + path_);
+      }
+      p += w;
+      n -= static_cast<size_t>(w);
+    }
+    return Status::OK();
+  }
+  int fd_;
+  std::string path_;
+  std::vector<uint8_t> buf_;
+};
+
+class BufferSink final : public ParquetSink {
+ public:
+  explicit BufferSink(std::vector<uint8_t>* out) : out_(out) {}
+  Status Write(const uint8_t* data, size_t n) override {
+    out_->insert(out_->end(), data, data + n);
+    return Status::OK();
+  }
+  Status Close() override { return Status::OK(); }
+
+ private:
+  std::vector<uint8_t>* out_;
+};
+
+// ---------------------------------------------------------------- schema
+
+int DecimalBytes(int precision) {
+  // Smallest n with 10^precision - 1 < 2^(8n - 1).
+  unsigned __int128 max = 1;
+  for (int i = 0; i < precision; ++i) max *= 10;
+  max -= 1;
+  for (int n = 1; n <= 16; ++n) {
+    if (n == 16 || max < (static_cast<unsigned __int128>(1) << (8 * n - 1))) return n;
+  }
+  return 16;
+}
+
+Status AddField(const col::Field& f, bool force_required, std::vector<SchemaElement>* out) {
+  SchemaElement e;
+  e.name = f.name();
+  e.repetition = (f.nullable() && !force_required) ? Repetition::kOptional : Repetition::kRequired;
+  const col::DataType& t = *f.type();
+  auto integer = [&](PhysicalType p, int bits, bool is_signed, std::optional<ConvertedType> ct) {
+    e.type = p;
+    e.logical_type.kind = LogicalType::kInteger;
+    e.logical_type.bit_width = static_cast<int8_t>(bits);
+    e.logical_type.is_signed = is_signed;
+    e.converted_type = ct;
+  };
+  switch (t.id()) {
+    case col::TypeId::kNull: return Status::Unsupported("column " + f.name() + " has type VOID, which Parquet cannot store");
+    case col::TypeId::kBoolean: e.type = PhysicalType::kBoolean; break;
+    case col::TypeId::kInt8: integer(PhysicalType::kInt32, 8, true, ConvertedType::kInt8); break;
+    case col::TypeId::kInt16: integer(PhysicalType::kInt32, 16, true, ConvertedType::kInt16); break;
+    case col::TypeId::kInt32: e.type = PhysicalType::kInt32; break;
+    case col::TypeId::kInt64: e.type = PhysicalType::kInt64; break;
+    case col::TypeId::kUInt8: integer(PhysicalType::kInt32, 8, false, ConvertedType::kUint8); break;
+    case col::TypeId::kUInt16: integer(PhysicalType::kInt32, 16, false, ConvertedType::kUint16); break;
+    case col::TypeId::kUInt32: integer(PhysicalType::kInt32, 32, false, ConvertedType::kUint32); break;
+    case col::TypeId::kUInt64: integer(PhysicalType::kInt64, 64, false, ConvertedType::kUint64); break;
+    case col::TypeId::kFloat32: e.type = PhysicalType::kFloat; break;
+    case col::TypeId::kFloat64: e.type = PhysicalType::kDouble; break;
+    case col::TypeId::kDecimal128:
+      if (t.precision() <= 9) {
+        e.type = PhysicalType::kInt32;
+      } else if (t.precision() <= 18) {
+        e.type = PhysicalType::kInt64;
+      } else {
+        e.type = PhysicalType::kFixedLenByteArray;
+        e.type_length = DecimalBytes(t.precision());
+      }
+      e.converted_type = ConvertedType::kDecimal;
+      e.precision = t.precision();
+      e.scale = t.scale();
+      e.logical_type.kind = LogicalType::kDecimal;
+      e.logical_type.decimal_precision = t.precision();
+      e.logical_type.decimal_scale = t.scale();
+      break;
+    case col::TypeId::kString:
+      e.type = PhysicalType::kByteArray;
+      e.converted_type = ConvertedType::kUtf8;
+      e.logical_type.kind = LogicalType::kString;
+      break;
+    case col::TypeId::kBinary: e.type = PhysicalType::kByteArray; break;
+    case col::TypeId::kFixedSizeBinary:
+      e.type = PhysicalType::kFixedLenByteArray;
+      e.type_length = t.byte_width();
+      break;
+    case col::TypeId::kDate32:
+      e.type = PhysicalType::kInt32;
+      e.converted_type = ConvertedType::kDate;
+      e.logical_type.kind = LogicalType::kDate;
+      break;
+    case col::TypeId::kTime64:
+      e.type = PhysicalType::kInt64;
+      e.logical_type.kind = LogicalType::kTime;
+      e.logical_type.is_adjusted_to_utc = false;
+      e.logical_type.unit = t.unit() == col::TimeUnit::kNano ? TimeUnitKind::kNanos : TimeUnitKind::kMicros;
+      if (t.unit() == col::TimeUnit::kMicro) e.converted_type = ConvertedType::kTimeMicros;
+      break;
+    case col::TypeId::kTimestamp:
+      e.type = PhysicalType::kInt64;
+      e.logical_type.kind = LogicalType::kTimestamp;
+      e.logical_type.is_adjusted_to_utc = t.utc_adjusted();
+      e.logical_type.unit = t.unit() == col::TimeUnit::kNano ? TimeUnitKind::kNanos : TimeUnitKind::kMicros;
+      // The legacy converted type means "UTC-adjusted micros"; local times get none.
+      if (t.unit() == col::TimeUnit::kMicro && t.utc_adjusted()) e.converted_type = ConvertedType::kTimestampMicros;
+      break;
+    case col::TypeId::kStruct: {
+      if (t.children().empty()) return Status::Unsupported("column " + f.name() + " is a struct without fields");
+      e.num_children = static_cast<int32_t>(t.children().size());
+      out->push_back(e);
+      for (const auto& c : t.children()) TIDE_RETURN_IF_ERROR(AddField(*c, false, out));
+      return Status::OK();
+    }
+    case col::TypeId::kList: {
+      e.num_children = 1;
+      e.converted_type = ConvertedType::kList;
+      e.logical_type.kind = LogicalType::kList;
+      out->push_back(e);
+      SchemaElement rep;
+      rep.name = "list";
+      rep.repetition = Repetition::kRepeated;
+      rep.num_children = 1;
+      out->push_back(rep);
+      const col::Field& elem = *t.children()[0];
+      return AddField(col::Field("element", elem.type(), elem.nullable(), elem.metadata()), false, out);
+    }
+    case col::TypeId::kMap: {
+      e.num_children = 1;
+      e.converted_type = ConvertedType::kMap;
+      e.logical_type.kind = LogicalType::kMap;
+      out->push_back(e);
+      SchemaElement kv;
+      kv.name = "key_value";
+      kv.repetition = Repetition::kRepeated;
+      kv.num_children = 2;
+      out->push_back(kv);
+      TIDE_RETURN_IF_ERROR(AddField(col::Field("key", t.map_key()->type(), false), true, out));
+      return AddField(col::Field("value", t.map_value()->type(), t.map_value()->nullable()), false, out);
+    }
+  }
+  out->push_back(e);
+  return Status::OK();
+}
+
+void LeafPaths(const std::vector<SchemaElement>& els, size_t* pos, std::vector<std::string>* prefix,
+               std::vector<std::vector<std::string>>* out, bool root) {
+  const SchemaElement& e = els[(*pos)++];
+  if (!root) prefix->push_back(e.name);
+  if (e.type) {
+    out->push_back(*prefix);
+  } else {
+    for (int i = 0; i < e.num_children; ++i) LeafPaths(els, pos, prefix, out, false);
+  }
+  if (!root) prefix->pop_back();
+}
+
+// ---------------------------------------------------------------- shredding
+
+// Levels and values of one leaf column for the rows of one row group.
+struct LeafOut {
+  std::vector<int16_t> def, rep;
+  int64_t levels = 0;
+  std::vector<uint8_t> fixed;            // PLAIN bytes (booleans: one byte 0/1 per value)
+  std::vector<std::string_view> binary;  // BYTE_ARRAY values (point into the batch)
+  int64_t num_values = 0;
+};
+
+class Shredder {
+ public:
+  Shredder(const std::vector<LeafInfo>& leaves, std::vector<LeafOut>* out) : leaves_(leaves), out_(*out) {}
+
+  Status Emit(const SchemaNode& node, const col::ArrayData& a, int64_t i, int16_t rep) {
+    if (!a.IsValid(i)) {
+      if (!node.field->nullable()) {
+        return Status::InvalidArgument("column " + node.field->name() + " is NOT NULL but holds a null");
+      }
+      EmitNull(node, static_cast<int16_t>(node.def_level - 1), rep);
+      return Status::OK();
+    }
+    switch (node.kind) {
+      case SchemaNode::Kind::kLeaf: {
+        LeafOut& o = out_[node.leaf];
+        const LeafInfo& info = leaves_[node.leaf];
+        if (info.max_def > 0) o.def.push_back(node.def_level);
+        if (info.max_rep > 0) o.rep.push_back(rep);
+        ++o.levels;
+        AppendValue(info, a, i, &o);
+        return Status::OK();
+      }
+      case SchemaNode::Kind::kStruct:
+        for (size_t c = 0; c < node.children.size(); ++c) {
+          TIDE_RETURN_IF_ERROR(Emit(node.children[c], *a.children[c], a.offset + i, rep));
+        }
+        return Status::OK();
+      case SchemaNode::Kind::kList:
+      case SchemaNode::Kind::kMap: {
+        const int32_t b = a.ListBegin(i), e = a.ListEnd(i);
+        if (b == e) {
+          EmitNull(node, node.def_level, rep);  // present but empty
+          return Status::OK();
+        }
+        const int16_t inner = static_cast<int16_t>(node.rep_level + 1);
+        for (int32_t j = b; j < e; ++j) {
+          TIDE_RETURN_IF_ERROR(Emit(node.children[0], *a.children[0], j, j == b ? rep : inner));
+        }
+        return Status::OK();
+      }
+    }
+    return Status::OK();
+  }
+
+ private:
+  void EmitNull(const SchemaNode& node, int16_t def, int16_t rep) {
+    for (int l = node.first_leaf; l < node.first_leaf + node.num_leaves; ++l) {
+      LeafOut& o = out_[l];
+      if (leaves_[l].max_def > 0) o.def.push_back(def);
+      if (leaves_[l].max_rep > 0) o.rep.push_back(rep);
+      ++o.levels;
+    }
+  }
+
+  static void AppendValue(const LeafInfo& info, const col::ArrayData& a, int64_t i, LeafOut* o) {
+    ++o->num_values;
+    const col::DataType& t = *info.type;
+    switch (info.conversion) {
+      case LeafConversion::kBoolean: o->fixed.push_back(a.BoolValue(i) ? 1 : 0); return;
+      case LeafConversion::kByteArray: o->binary.push_back(a.BytesValue(i)); return;
+      case LeafConversion::kInt32ToInt8:
+      case LeafConversion::kInt32ToInt16: {
+        int32_t v = 0;
+        switch (t.id()) {
+          case col::TypeId::kInt8: v = a.Value<int8_t>(i); break;
+          case col::TypeId::kUInt8: v = a.Value<uint8_t>(i); break;
+          case col::TypeId::kInt16: v = a.Value<int16_t>(i); break;
+          default: v = a.Value<uint16_t>(i); break;
+        }
+        Put(&o->fixed, &v, 4);
+        return;
+      }
+      case LeafConversion::kInt32ToDecimal: {
+        const int32_t v = static_cast<int32_t>(a.Value<__int128>(i));
+        Put(&o->fixed, &v, 4);
+        return;
+      }
+      case LeafConversion::kInt64ToDecimal: {
+        const int64_t v = static_cast<int64_t>(a.Value<__int128>(i));
+        Put(&o->fixed, &v, 8);
+        return;
+      }
+      case LeafConversion::kBytesToDecimal: {
+        const unsigned __int128 v = static_cast<unsigned __int128>(a.Value<__int128>(i));
+        const int n = info.element.type_length;
+        for (int k = n - 1; k >= 0; --k) o->fixed.push_back(static_cast<uint8_t>(v >> (8 * k)));
+        return;
+      }
+      default: {
+        const int w = t.FixedWidth();
+        Put(&o->fixed, a.buffers[1]->data() + (a.offset + i) * w, w);
+        return;
+      }
+    }
+  }
+
+  static void Put(std::vector<uint8_t>* out, const void* p, size_t n) {
+    const auto* b = static_cast<const uint8_t*>(p);
+    out->insert(out->end(), b, b + n);
+  }
+
+  const std::vector<LeafInfo>& leaves_;
+  std::vector<LeafOut>& out_;
+};
+
+// ---------------------------------------------------------------- statistics
+
+// Compares two PLAIN-encoded values of the leaf in its type-defined order.
+int CompareValues(const LeafInfo& leaf, const uint8_t* a, const uint8_t* b, size_t w) {
+  const col::TypeId id = leaf.type->id();
+  switch (*leaf.element.type) {
+    case PhysicalType::kBoolean: return static_cast<int>(*a) - static_cast<int>(*b);
+    case PhysicalType::kInt32: {
+      int32_t x, y;
+      std::memcpy(&x, a, 4);
+      std::memcpy(&y, b, 4);
+      if (id == col::TypeId::kUInt8 || id == col::TypeId::kUInt16 || id == col::TypeId::kUInt32) {
+        return static_cast<uint32_t>(x) < static_cast<uint32_t>(y) ? -1 : static_cast<uint32_t>(x) > static_cast<uint32_t>(y);
+      }
+      return x < y ? -1 : x > y;
+    }
+    case PhysicalType::kInt64: {
+      int64_t x, y;
+      std::memcpy(&x, a, 8);
+      std::memcpy(&y, b, 8);
+      if (id == col::TypeId::kUInt64) {
+        return static_cast<uint64_t>(x) < static_cast<uint64_t>(y) ? -1 : static_cast<uint64_t>(x) > static_cast<uint64_t>(y);
+      }
+      return x < y ? -1 : x > y;
+    }
+    case PhysicalType::kFloat: {
+      float x, y;
+      std::memcpy(&x, a, 4);
+      std::memcpy(&y, b, 4);
+      return x < y ? -1 : x > y;
+    }
+    case PhysicalType::kDouble: {
+      double x, y;
+      std::memcpy(&x, a, 8);
+      std::memcpy(&y, b, 8);
+      return x < y ? -1 : x > y;
+    }
+    case PhysicalType::kFixedLenByteArray:
+      if (id == col::TypeId::kDecimal128) {  // big-endian two's complement: signed first byte
+        if (static_cast<int8_t>(a[0]) != static_cast<int8_t>(b[0])) {
+          return static_cast<int8_t>(a[0]) < static_cast<int8_t>(b[0]) ? -1 : 1;
+        }
+        const int c = std::memcmp(a + 1, b + 1, w - 1);
+        return c < 0 ? -1 : c > 0;
+      } else {
+        const int c = std::memcmp(a, b, w);
+        return c < 0 ? -1 : c > 0;
+      }
+    default: return 0;
+  }
+}
+
+int CompareBytes(std::string_view a, std::string_view b) {
+  const size_t n = std::min(a.size(), b.size());
+  const int c = n ? std::memcmp(a.data(), b.data(), n) : 0;
+  if (c != 0) return c < 0 ? -1 : 1;
+  return a.size() < b.size() ? -1 : a.size() > b.size();
+}
+
+constexpr size_t kMaxStatBytes = 4096;
+
+std::optional<Statistics> ComputeStatistics(const LeafInfo& leaf, const LeafOut& o) {
+  Statistics s;
+  int64_t nulls = 0;
+  for (int16_t d : o.def) nulls += d < leaf.max_def;
+  s.null_count = nulls;
+  const PhysicalType pt = *leaf.element.type;
+  if (pt == PhysicalType::kByteArray) {
+    if (o.binary.empty()) return s;
+    std::string_view mn = o.binary[0], mx = o.binary[0];
+    for (const auto& v : o.binary) {
+      if (CompareBytes(v, mn) < 0) mn = v;
+      if (CompareBytes(v, mx) > 0) mx = v;
+    }
+    if (mn.size() <= kMaxStatBytes && mx.size() <= kMaxStatBytes) {
+      s.min_value = std::string(mn);
+      s.max_value = std::string(mx);
+    }
+    return s;
+  }
+  const size_t w = pt == PhysicalType::kBoolean ? 1
+                   : pt == PhysicalType::kFixedLenByteArray ? static_cast<size_t>(leaf.element.type_length)
+                   : pt == PhysicalType::kInt32 || pt == PhysicalType::kFloat ? 4 : 8;
+  const bool is_float = pt == PhysicalType::kFloat || pt == PhysicalType::kDouble;
+  const uint8_t* mn = nullptr;
+  const uint8_t* mx = nullptr;
+  for (int64_t i = 0; i < o.num_values; ++i) {
+    const uint8_t* v = o.fixed.data() + i * w;
+    if (is_float) {
+      const double d = pt == PhysicalType::kFloat ? [&] { float f; std::memcpy(&f, v, 4); return static_cast<double>(f); }()
+                                                  : [&] { double f; std::memcpy(&f, v, 8); return f; }();
+      if (std::isnan(d)) continue;
+    }
+    if (!mn || CompareValues(leaf, v, mn, w) < 0) mn = v;
+    if (!mx || CompareValues(leaf, v, mx, w) > 0) mx = v;
+  }
+  if (!mn || w > kMaxStatBytes) return s;
+  std::string lo(reinterpret_cast<const char*>(mn), w), hi(reinterpret_cast<const char*>(mx), w);
+  if (is_float) {
+    // Zeros: the spec asks for -0.0 as the minimum and +0.0 as the maximum.
+    if (pt == PhysicalType::kFloat) {
+      float f;
+      std::memcpy(&f, lo.data(), 4);
+      if (f == 0) { f = -0.0f; std::memcpy(lo.data(), &f, 4); }
+      std::memcpy(&f, hi.data(), 4);
+      if (f == 0) { f = 0.0f; std::memcpy(hi.data(), &f, 4); }
+    } else {
+      double f;
+      std::memcpy(&f, lo.data(), 8);
+      if (f == 0) { f = -0.0; std::memcpy(lo.data(), &f, 8); }
+      std::memcpy(&f, hi.data(), 8);
+      if (f == 0) { f = 0.0; std::memcpy(hi.data(), &f, 8); }
+    }
+  }
+  s.min_value = lo;
+  s.max_value = hi;
+  const col::TypeId id = leaf.type->id();
+  const bool signed_order = pt == PhysicalType::kBoolean || is_float ||
+                            ((pt == PhysicalType::kInt32 || pt == PhysicalType::kInt64) && id != col::TypeId::kUInt8 &&
+                             id != col::TypeId::kUInt16 && id != col::TypeId::kUInt32 && id != col::TypeId::kUInt64);
+  if (signed_order) {  // old readers only know the deprecated fields
+    s.min = lo;
+    s.max = hi;
+  }
+  return s;
+}
+
+// ---------------------------------------------------------------- pages
+
+base::Result<Codec> ToCodec(CompressionCodec c) {
+  switch (c) {
+    case CompressionCodec::kUncompressed: return Codec::kNone;
+    case CompressionCodec::kSnappy: return Codec::kSnappy;
+    case CompressionCodec::kGzip: return Codec::kGzip;
+    case CompressionCodec::kBrotli: return Codec::kBrotli;
+    case CompressionCodec::kLz4: return Codec::kLz4Hadoop;
+    case CompressionCodec::kZstd: return Codec::kZstd;
+    case CompressionCodec::kLz4Raw: return Codec::kLz4Raw;
+    default: return Status::Unsupported(std::string("writing codec ") + CodecName(c));
+  }
+}
+
+void PutU32(std::vector<uint8_t>* out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out->push_back(static_cast<uint8_t>(v >> (8 * i)));
+}
+
+void PutLevels(const int16_t* levels, int64_t n, int16_t max_level, std::vector<uint8_t>* out) {
+  const size_t at = out->size();
+  PutU32(out, 0);
+  EncodeRleBitPacked(levels, n, BitWidthFor(static_cast<uint32_t>(max_level)), out);
+  const uint32_t len = static_cast<uint32_t>(out->size() - at - 4);
+  std::memcpy(out->data() + at, &len, 4);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- writer
+
+base::Result<std::vector<SchemaElement>> ToParquetSchema(const col::Schema& schema) {
+  std::vector<SchemaElement> out;
+  SchemaElement root;
+  root.name = "schema";
+  root.num_children = schema.num_fields();
+  out.push_back(root);
+  for (const auto& f : schema.fields()) TIDE_RETURN_IF_ERROR(AddField(*f, false, &out));
+  return out;
+}
+
+ParquetWriter::~ParquetWriter() = default;
+
+base::Result<std::unique_ptr<ParquetWriter>> ParquetWriter::Open(const std::string& path,
+                                                                 std::shared_ptr<const col::Schema> schema,
+                                                                 WriterOptions options) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::FromErrno(errno, "creating parquet file " + path);
+  std::unique_ptr<ParquetWriter> w(new ParquetWriter());
+  w->sink_ = std::make_unique<FileSink>(fd, path);
+  w->name_ = path;
+  w->schema_ = std::move(schema);
+  w->options_ = std::move(options);
+  TIDE_RETURN_IF_ERROR(w->Init());
+  return w;
+}
+
+base::Result<std::unique_ptr<ParquetWriter>> ParquetWriter::OpenBuffer(std::vector<uint8_t>* out,
+                                                                       std::shared_ptr<const col::Schema> schema,
+                                                                       WriterOptions options) {
+  std::unique_ptr<ParquetWriter> w(new ParquetWriter());
+  w->sink_ = std::make_unique<BufferSink>(out);
+  w->name_ = "<memory>";
+  w->schema_ = std::move(schema);
+  w->options_ = std::move(options);
+  TIDE_RETURN_IF_ERROR(w->Init());
+  return w;
+}
+
+Status ParquetWriter::Init() {
+  TIDE_RETURN_IF_ERROR(ToCodec(options_.codec).status());
+  TIDE_ASSIGN_OR_RETURN(metadata_.schema, ToParquetSchema(*schema_));
+  TIDE_ASSIGN_OR_RETURN(parquet_schema_, ConvertSchema(metadata_.schema, {}));
+  // Names of list elements / map entries may change ("item" → "element"); nothing else may.
+  if (parquet_schema_.schema->ToString() != schema_->ToString()) {
+    return Status::Internal("parquet schema round trip changed " + schema_->ToString() + " into " +
+                            parquet_schema_.schema->ToString());
+  }
+  metadata_.version = 2;
+  metadata_.created_by = options_.created_by;
+  metadata_.key_value_metadata = options_.key_value_metadata;
+  for (const auto& [k, v] : schema_->metadata()) metadata_.key_value_metadata.push_back({k, v});
+  metadata_.column_orders.assign(parquet_schema_.leaves.size(), ColumnOrder::kTypeDefined);
+  return Put({'P', 'A', 'R', '1'});
+}
+
+Status ParquetWriter::Put(const std::vector<uint8_t>& bytes) {
+  Status st = sink_->Write(bytes.data(), bytes.size());
+  if (!st.ok()) {
+    error_ = st;
+    return st;
+  }
+  offset_ += static_cast<int64_t>(bytes.size());
+  return Status::OK();
+}
+
+Status ParquetWriter::WriteBatch(const col::RecordBatch& batch) {
+  if (!error_.ok()) return error_;
+  if (closed_) return Status::InvalidArgument("parquet writer " + name_ + " is closed");
+  if (batch.schema()->ToString() != schema_->ToString() || batch.num_columns() != schema_->num_fields()) {
+    return Status::InvalidArgument("batch schema " + batch.schema()->ToString() + " differs from the file's " +
+                                   schema_->ToString());
+  }
+  const int64_t step = std::max<int64_t>(1, options_.max_row_group_rows);
+  for (int64_t off = 0; off < batch.num_rows(); off += step) {
+    Status st = WriteRowGroup(batch, off, std::min(step, batch.num_rows() - off));
+    if (!st.ok()) {
+      error_ = st;
+      return st;
+    }
+  }
+  return Status::OK();
+}
+
+Status ParquetWriter::WriteRowGroup(const col::RecordBatch& batch, int64_t row_offset, int64_t rows) {
+  const auto& leaves = parquet_schema_.leaves;
+  std::vector<LeafOut> outs(leaves.size());
+  Shredder shredder(leaves, &outs);
+  for (size_t f = 0; f < parquet_schema_.fields.size(); ++f) {
+    const SchemaNode& node = parquet_schema_.fields[f];
+    const col::ArrayData& a = *batch.column(static_cast<int>(f));
+    for (int64_t i = row_offset; i < row_offset + rows; ++i) {
+      TIDE_RETURN_IF_ERROR(shredder.Emit(node, a, i, 0).WithContext("writing " + name_));
+    }
+  }
+  TIDE_ASSIGN_OR_RETURN(Codec codec, ToCodec(options_.codec));
+  std::vector<std::vector<std::string>> paths;
+  {
+    size_t pos = 0;
+    std::vector<std::string> prefix;
+    LeafPaths(metadata_.schema, &pos, &prefix, &paths, true);
+  }
+  RowGroup rg;
+  rg.num_rows = rows;
+  rg.file_offset = offset_;
+  rg.ordinal = static_cast<int16_t>(std::min<size_t>(metadata_.row_groups.size(), INT16_MAX));
+  int64_t rg_compressed = 0, rg_uncompressed = 0;
+  std::vector<uint8_t> body, compressed, header;
+
+  for (size_t l = 0; l < leaves.size(); ++l) {
+    const LeafInfo& leaf = leaves[l];
+    LeafOut& o = outs[l];
+    ColumnMetaData md;
+    md.type = *leaf.element.type;
+    md.path_in_schema = paths[l];
+    md.codec = options_.codec;
+    md.num_values = o.levels;
+    const int64_t chunk_start = offset_;
+    int64_t chunk_uncompressed = 0;
+
+    auto write_page = [&](PageHeader h, const std::vector<uint8_t>& raw) -> Status {
+      const std::vector<uint8_t>* payload = &raw;
+      if (codec != Codec::kNone) {
+        compressed.clear();
+        TIDE_RETURN_IF_ERROR(Compress(codec, raw, &compressed, options_.compression_level));
+        payload = &compressed;
+      }
+      if (raw.size() > INT32_MAX || payload->size() > INT32_MAX) return Status::Unsupported("page over 2 GiB");
+      h.uncompressed_page_size = static_cast<int32_t>(raw.size());
+      h.compressed_page_size = static_cast<int32_t>(payload->size());
+      if (options_.page_crc) {
+        h.crc = static_cast<int32_t>(crc32(0L, payload->data(), static_cast<uInt>(payload->size())));
+      }
+      header.clear();
+      EncodePageHeader(h, &header);
+      chunk_uncompressed += static_cast<int64_t>(header.size() + raw.size());
+      TIDE_RETURN_IF_ERROR(Put(header));
+      return Put(*payload);
+    };
+
+    // Dictionary for strings and binaries with few, small distinct values.
+    std::unordered_map<std::string_view, uint32_t> dict;
+    std::vector<uint32_t> indices;
+    bool use_dict = false;
+    if (options_.dictionary && leaf.conversion == LeafConversion::kByteArray && !o.binary.empty()) {
+      int64_t dict_bytes = 0;
+      use_dict = true;
+      indices.reserve(o.binary.size());
+      for (const auto& v : o.binary) {
+        auto [it, inserted] = dict.emplace(v, static_cast<uint32_t>(dict.size()));
+        if (inserted) {
+          dict_bytes += 4 + static_cast<int64_t>(v.size());
+          if (dict_bytes > options_.max_dictionary_bytes || dict.size() * 2 > o.binary.size() + 16) {
+            use_dict = false;
+            break;
+          }
+        }
+        indices.push_back(it->second);
+      }
+    }
+    std::vector<Encoding> encodings = {Encoding::kRle};
+    if (use_dict) {
+      std::vector<std::string_view> values(dict.size());
+      for (const auto& [v, idx] : dict) values[idx] = v;
+      body.clear();
+      for (const auto& v : values) {
+        PutU32(&body, static_cast<uint32_t>(v.size()));
+        body.insert(body.end(), v.begin(), v.end());
+      }
+      md.dictionary_page_offset = offset_;
+      PageHeader h;
+      h.type = PageType::kDictionaryPage;
+      h.dictionary_page_header = DictionaryPageHeader{static_cast<int32_t>(values.size()), Encoding::kPlain, false};
+      TIDE_RETURN_IF_ERROR(write_page(h, body));
+      encodings.push_back(Encoding::kPlain);
+      encodings.push_back(Encoding::kRleDictionary);
+    } else {
+      encodings.push_back(Encoding::kPlain);
+    }
+    md.data_page_offset = offset_;
+
+    // Data pages: cut at max_page_rows levels or target_page_bytes of values, at row starts.
+    const size_t fixed_w = o.num_values > 0 && leaf.conversion != LeafConversion::kByteArray
+                               ? o.fixed.size() / static_cast<size_t>(o.num_values) : 0;
+    int64_t lv = 0, val = 0;
+    bool any_page = false;
+    while (lv < o.levels || !any_page) {
+      any_page = true;
+      const int64_t l0 = lv, v0 = val;
+      int64_t bytes = 0;
+      while (lv < o.levels) {
+        if (lv > l0 && (leaf.max_rep == 0 || o.rep[lv] == 0) &&
+            (lv - l0 >= options_.max_page_rows || bytes >= options_.target_page_bytes)) {
+          break;
+        }
+        if (leaf.max_def == 0 || o.def[lv] == leaf.max_def) {
+          bytes += leaf.conversion == LeafConversion::kByteArray ? 4 + static_cast<int64_t>(o.binary[val].size())
+                                                                 : static_cast<int64_t>(fixed_w);
+          ++val;
+        }
+        ++lv;
+      }
+      body.clear();
+      if (leaf.max_rep > 0) PutLevels(o.rep.data() + l0, lv - l0, leaf.max_rep, &body);
+      if (leaf.max_def > 0) PutLevels(o.def.data() + l0, lv - l0, leaf.max_def, &body);
+      Encoding enc = Encoding::kPlain;
+      if (use_dict) {
+        enc = Encoding::kRleDictionary;
+        const int bw = BitWidthFor(static_cast<uint32_t>(dict.size() - 1));
+        body.push_back(static_cast<uint8_t>(bw));
+        EncodeRleBitPacked(indices.data() + v0, val - v0, bw, &body);
+      } else if (leaf.conversion == LeafConversion::kByteArray) {
+        for (int64_t k = v0; k < val; ++k) {
+          PutU32(&body, static_cast<uint32_t>(o.binary[k].size()));
+          body.insert(body.end(), o.binary[k].begin(), o.binary[k].end());
+        }
+      } else if (leaf.conversion == LeafConversion::kBoolean) {
+        const size_t at = body.size();
+        body.resize(at + static_cast<size_t>((val - v0 + 7) / 8), 0);
+        for (int64_t k = v0; k < val; ++k) {
+          if (o.fixed[k]) body[at + ((k - v0) >> 3)] |= static_cast<uint8_t>(1u << ((k - v0) & 7));
+        }
+      } else {
+        body.insert(body.end(), o.fixed.begin() + v0 * fixed_w, o.fixed.begin() + val * fixed_w);
+      }
+      PageHeader h;
+      h.type = PageType::kDataPage;
+      h.data_page_header = DataPageHeader{static_cast<int32_t>(lv - l0), enc, Encoding::kRle, Encoding::kRle};
+      TIDE_RETURN_IF_ERROR(write_page(h, body));
+    }
+    md.encodings = encodings;
+    md.total_compressed_size = offset_ - chunk_start;
+    md.total_uncompressed_size = chunk_uncompressed;
+    if (options_.statistics) md.statistics = ComputeStatistics(leaf, o);
+    ColumnChunk cc;
+    cc.file_offset = chunk_start;
+    cc.meta_data = std::move(md);
+    rg_compressed += cc.meta_data->total_compressed_size;
+    rg_uncompressed += chunk_uncompressed;
+    rg.columns.push_back(std::move(cc));
+    o = LeafOut();  // free this leaf's buffers before the next
+  }
+  rg.total_byte_size = rg_uncompressed;
+  rg.total_compressed_size = rg_compressed;
+  metadata_.num_rows += rows;
+  metadata_.row_groups.push_back(std::move(rg));
+  return Status::OK();
+}
+
+Status ParquetWriter::Close() {
+  if (closed_) return error_;
+  closed_ = true;
+  if (!error_.ok()) return error_;
+  std::vector<uint8_t> footer = EncodeFileMetaData(metadata_);
+  const uint32_t len = static_cast<uint32_t>(footer.size());
+  PutU32(&footer, len);
+  footer.insert(footer.end(), {'P', 'A', 'R', '1'});
+  TIDE_RETURN_IF_ERROR(Put(footer));
+  Status st = sink_->Close();
+  if (!st.ok()) error_ = st;
+  return st;
+}
+
+}  // namespace tide::format::parquet
+
+namespace tide::format::parquet {
+
+Status RewriteParquetFile(const std::string& in, const std::string& out, const WriterOptions& options) {
+  TIDE_ASSIGN_OR_RETURN(auto reader, ParquetReader::Open(in));
+  WriterOptions o = options;
+  for (const auto& kv : reader->metadata().key_value_metadata) {
+    if (kv.key != "ARROW:schema") o.key_value_metadata.push_back(kv);  // describes the old layout
+  }
+  auto schema = std::make_shared<col::Schema>(reader->schema().fields());
+  TIDE_ASSIGN_OR_RETURN(auto writer, ParquetWriter::Open(out, schema, o));
+  for (int g = 0; g < reader->num_row_groups(); ++g) {
+    TIDE_ASSIGN_OR_RETURN(auto batch, reader->ReadRowGroup(g));
+    col::RecordBatch b(schema, batch->columns(), batch->num_rows());
+    TIDE_RETURN_IF_ERROR(writer->WriteBatch(b));
+  }
+  return writer->Close();
+}
+
+}  // namespace tide::format::parquet

@@ -1,0 +1,55 @@
+// AlterConfigs (key 33), versions 0-2. Flexible from v2.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "kafka/protocol/api_keys.h"
+#include "kafka/protocol/wire.h"
+
+namespace tide::kafka {
+
+struct AlterConfigsRequest {
+  static constexpr ApiKey kApiKey = ApiKey::kAlterConfigs;
+  struct AlterableConfig {
+    std::string name;
+    std::optional<std::string> value;
+    bool operator==(const AlterableConfig&) const = default;
+  };
+  struct AlterConfigsResource {
+    int8_t resource_type = 0;
+    std::string resource_name;
+    std::vector<AlterableConfig> configs;
+    bool operator==(const AlterConfigsResource&) const = default;
+  };
+
+  std::vector<AlterConfigsResource> resources;
+  bool validate_only = false;
+
+  base::Status Decode(Reader& r, int16_t version);
+  void Encode(Writer& w, int16_t version) const;
+  bool operator==(const AlterConfigsRequest&) const = default;
+};
+
+struct AlterConfigsResponse {
+  static constexpr ApiKey kApiKey = ApiKey::kAlterConfigs;
+  struct AlterConfigsResourceResponse {
+    ErrorCode error_code = ErrorCode::kNone;
+    std::optional<std::string> error_message;
+    int8_t resource_type = 0;
+    std::string resource_name;
+    bool operator==(const AlterConfigsResourceResponse&) const = default;
+  };
+
+  int32_t throttle_time_ms = 0;
+  std::vector<AlterConfigsResourceResponse> responses;
+
+  base::Status Decode(Reader& r, int16_t version);
+  void Encode(Writer& w, int16_t version) const;
+  bool operator==(const AlterConfigsResponse&) const = default;
+};
+
+}  // namespace tide::kafka

@@ -1,0 +1,143 @@
+// Broker: answers Kafka protocol requests on top of Tide's log (DESIGN.md, kafka layer).
+//
+// One handler per API key, as Redpanda's kafka layer does; request and response types come
+// from src/kafka/protocol, which handles every version, so handlers see one shape per API.
+// Tide runs as a single-node cluster: this broker is the leader of every partition, the
+// group coordinator and the transaction coordinator.
+//
+// Unknown API keys and versions: ApiVersions of any version is answered (KIP-511: an
+// UNSUPPORTED_VERSION error listing what the broker supports, in the v0 layout every client
+// reads). Any other API or version outside SupportedApis() cannot be parsed, so — like Kafka —
+// the connection is closed with a log line naming the client, the API and the version.
+//
+// Thread-safety: every method runs on the network EventLoop's thread.
+#pragma once
+
+#include <cstdint>
+#include <list>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/metrics.h"
+#include "io/event_loop.h"
+#include "kafka/protocol/error_codes.h"
+#include "kafka/protocol/fetch.h"
+#include "kafka/protocol/headers.h"
+#include "kafka/protocol/init_producer_id.h"
+#include "kafka/server/network.h"
+#include "kafka/server/producer_ids.h"
+
+namespace tide::log {
+class LogManager;
+}
+
+namespace tide::kafka {
+
+class GroupCoordinator;
+class TransactionCoordinator;
+
+struct BrokerOptions {
+  int32_t node_id = 0;
+  // The address clients are told to connect to (Metadata, FindCoordinator).
+  std::string advertised_host = "127.0.0.1";
+  int32_t advertised_port = 9092;
+  std::string cluster_id;
+  bool auto_create_topics = true;  // auto.create.topics.enable
+  int32_t default_partitions = 1;  // num.partitions
+  int32_t fetch_max_wait_cap_ms = 30000;
+};
+
+class Broker : public RequestHandler {
+ public:
+  Broker(io::EventLoop* loop, log::LogManager* logs, GroupCoordinator* groups, TransactionCoordinator* txns,
+         ProducerIdManager* producer_ids, base::MetricsRegistry* metrics, BrokerOptions options);
+  ~Broker() override;
+
+  base::Status Handle(const ConnectionInfo& connection, std::span<const uint8_t> frame, Responder responder) override;
+  void ConnectionClosed(uint64_t connection_id) override;
+  // Answers every parked long-poll fetch now (with what is available) before shutdown.
+  void CompletePendingFetches();
+  // The address Metadata and FindCoordinator give clients (known once the listener is bound).
+  void SetAdvertisedAddress(const std::string& host, int32_t port) {
+    options_.advertised_host = host;
+    options_.advertised_port = port;
+  }
+  // Re-checks parked fetches; the transaction coordinator calls it after writing markers.
+  void OnLogAppended();
+
+  // Per-request state shared by the handlers.
+  struct Context {
+    ConnectionInfo connection;
+    RequestHeader header;
+    Responder respond;
+    int64_t start_ns = 0;
+  };
+
+ private:
+  // A Fetch parked until min_bytes are available or max_wait_ms passes (long polling).
+  struct PendingFetch {
+    Context ctx;
+    FetchRequest request;
+    io::EventLoop::TimerId timer = 0;
+  };
+  template <class Response>
+  void Reply(const Context& ctx, const Response& response);
+  template <class Request>
+  base::Status DecodeBody(Reader& r, const Context& ctx, Request* request);
+
+  base::Status HandleApiVersions(Context ctx, Reader& r);
+  base::Status HandleMetadata(Context ctx, Reader& r);
+  base::Status HandleProduce(Context ctx, Reader& r);
+  base::Status HandleFetch(Context ctx, Reader& r);
+  base::Status HandleListOffsets(Context ctx, Reader& r);
+  base::Status HandleOffsetForLeaderEpoch(Context ctx, Reader& r);
+  base::Status HandleCreateTopics(Context ctx, Reader& r);
+  base::Status HandleDeleteTopics(Context ctx, Reader& r);
+  base::Status HandleCreatePartitions(Context ctx, Reader& r);
+  base::Status HandleDescribeConfigs(Context ctx, Reader& r);
+  base::Status HandleAlterConfigs(Context ctx, Reader& r);
+  base::Status HandleIncrementalAlterConfigs(Context ctx, Reader& r);
+  base::Status HandleDeleteRecords(Context ctx, Reader& r);
+  base::Status HandleDescribeCluster(Context ctx, Reader& r);
+  base::Status HandleFindCoordinator(Context ctx, Reader& r);
+  base::Status HandleInitProducerId(Context ctx, Reader& r);
+  base::Status HandleSaslHandshake(Context ctx, Reader& r);
+  base::Status HandleSaslAuthenticate(Context ctx, Reader& r);
+  base::Status HandleGroupApi(Context ctx, Reader& r);
+  base::Status HandleTransactionalInitProducerId(Context ctx, const InitProducerIdRequest& req);
+  base::Status HandleTransactionApi(Context ctx, Reader& r);
+
+  // Builds the Fetch response from what is readable now; `bytes` gets the total record bytes.
+  FetchResponse ReadFetch(const FetchRequest& req, int16_t version, std::vector<std::vector<uint8_t>>* buffers,
+                          size_t* bytes);
+  void FinishFetch(std::list<PendingFetch>::iterator it);
+  ErrorCode CheckTransactional(const std::string& transactional_id, const std::string& topic, int32_t partition,
+                               std::span<const uint8_t> records) const;
+  void GroupConnectionClosed(uint64_t connection_id);
+  int32_t PartitionCount(const std::string& topic) const;  // 0 when the topic does not exist
+  base::Status ValidateNewTopic(const std::string& name, int32_t partitions,
+                                const std::map<std::string, std::string>& configs) const;
+  base::Status AlterConfigs(const std::string& topic, const std::map<std::string, std::string>& set,
+                            const std::vector<std::string>& remove, bool validate_only);
+  bool EnsureTopic(const std::string& topic, bool allow_create, int16_t* error);
+
+  io::EventLoop* loop_;
+  log::LogManager* logs_;
+  GroupCoordinator* groups_;
+  TransactionCoordinator* txns_;
+  ProducerIdManager* producer_ids_;
+  BrokerOptions options_;
+  std::list<PendingFetch> pending_fetches_;
+
+  base::Family<base::Counter>* requests_total_;
+  base::Family<base::Histogram>* request_seconds_;
+  base::Family<base::Counter>* produced_records_;
+  base::Family<base::Counter>* produced_bytes_;
+  base::Family<base::Counter>* fetched_bytes_;
+  base::Family<base::Counter>* produce_errors_;
+};
+
+}  // namespace tide::kafka

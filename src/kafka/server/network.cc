@@ -1,0 +1,147 @@
+#include "kafka/server/network.h"
+
+#include "base/endian.h"
+#include "base/logging.h"
+
+namespace tide::kafka {
+
+using base::Status;
+
+struct KafkaListener::Connection {
+  std::shared_ptr<io::TcpConnection> tcp;
+  ConnectionInfo info;
+  uint64_t next_sequence = 0;     // given to the next request read
+  uint64_t next_to_send = 0;      // the response that must go out next
+  // Completed responses waiting for an earlier one (nullopt: no response for that request).
+  std::map<uint64_t, std::optional<std::vector<uint8_t>>> ready;
+  bool dropped = false;
+  bool parsing = false;  // inside OnData: a synchronous response must not re-enter it
+};
+
+KafkaListener::KafkaListener(io::EventLoop* loop, RequestHandler* handler, base::MetricsRegistry* metrics,
+                             Options options)
+    : loop_(loop), handler_(handler), options_(options) {
+  connections_gauge_ = &metrics->AddGauge("tide_kafka_connections", "Open Kafka protocol connections").Get();
+  accepted_total_ = &metrics->AddCounter("tide_kafka_connections_accepted_total", "Kafka connections accepted").Get();
+  bytes_in_ = &metrics->AddCounter("tide_kafka_request_bytes_total", "Bytes of Kafka requests received").Get();
+  bytes_out_ = &metrics->AddCounter("tide_kafka_response_bytes_total", "Bytes of Kafka responses sent").Get();
+  dropped_total_ = &metrics->AddCounter("tide_kafka_connections_dropped_total",
+                                        "Kafka connections closed by the broker for malformed or oversized requests")
+                        .Get();
+}
+
+KafkaListener::~KafkaListener() { Close(); }
+
+Status KafkaListener::Listen(const std::string& host_port) {
+  TIDE_ASSIGN_OR_RETURN(listener_, io::TcpListener::Listen(loop_, host_port, [this](int fd, std::string peer) {
+                          OnAccept(fd, std::move(peer));
+                        }));
+  return Status::OK();
+}
+
+void KafkaListener::Close() {
+  if (listener_) listener_->Close();
+  auto conns = std::move(connections_);
+  connections_.clear();
+  for (auto& [id, c] : conns) {
+    c->dropped = true;
+    c->tcp->Close();
+  }
+  connections_gauge_->Set(0);
+}
+
+void KafkaListener::OnAccept(int fd, std::string peer) {
+  auto conn = std::make_shared<Connection>();
+  std::weak_ptr<Connection> weak = conn;
+  auto tcp = io::TcpConnection::Adopt(
+      loop_, fd, peer,
+      [this, weak](io::TcpConnection&) {
+        if (auto c = weak.lock()) OnData(*c);
+      },
+      [this, weak](io::TcpConnection& t) {
+        auto c = weak.lock();
+        if (!c) return;
+        c->dropped = true;
+        handler_->ConnectionClosed(c->info.id);
+        connections_.erase(c->info.id);
+        connections_gauge_->Set(static_cast<double>(connections_.size()));
+      });
+  if (!tcp.ok()) {
+    base::LogWarn("kafka", "cannot accept connection", {{"client", peer}, {"error", tcp.status().message()}});
+    return;
+  }
+  conn->tcp = *tcp;
+  conn->info.id = conn->tcp->id();
+  conn->info.peer = peer;
+  connections_[conn->info.id] = conn;
+  accepted_total_->Increment();
+  connections_gauge_->Set(static_cast<double>(connections_.size()));
+}
+
+void KafkaListener::Drop(Connection& c, const std::string& reason) {
+  base::LogWarn("kafka", "closing connection", {{"client", c.info.peer}, {"reason", reason}});
+  dropped_total_->Increment();
+  c.dropped = true;
+  c.tcp->Close();
+}
+
+void KafkaListener::OnData(Connection& c) {
+  auto it = connections_.find(c.info.id);
+  if (it == connections_.end()) return;
+  std::shared_ptr<Connection> keep = it->second;  // survives a Drop below
+  c.parsing = true;
+  std::vector<uint8_t>& in = c.tcp->input();
+  size_t pos = 0;
+  while (!c.dropped && in.size() - pos >= 4) {
+    if (c.next_sequence - c.next_to_send >= options_.max_in_flight_per_connection) break;
+    int32_t size = static_cast<int32_t>(base::LoadBigEndian32(in.data() + pos));
+    if (size < 0) {
+      Drop(c, "negative request size " + std::to_string(size));
+      return;
+    }
+    if (size > options_.max_request_bytes) {
+      Drop(c, "request of " + std::to_string(size) + " bytes exceeds socket.request.max.bytes (" +
+                  std::to_string(options_.max_request_bytes) + ")");
+      return;
+    }
+    if (in.size() - pos - 4 < static_cast<size_t>(size)) break;
+    std::span<const uint8_t> frame(in.data() + pos + 4, static_cast<size_t>(size));
+    pos += 4 + static_cast<size_t>(size);
+    bytes_in_->Increment(4.0 + size);
+    uint64_t sequence = c.next_sequence++;
+    std::weak_ptr<Connection> weak = keep;
+    Status s = handler_->Handle(c.info, frame, [this, weak, sequence](std::optional<std::vector<uint8_t>> response) {
+      if (auto conn = weak.lock()) Deliver(*conn, sequence, std::move(response));
+    });
+    if (!s.ok()) {
+      Drop(c, s.message());
+      return;
+    }
+  }
+  c.parsing = false;
+  if (!c.dropped) c.tcp->Consume(pos);
+}
+
+void KafkaListener::Deliver(Connection& c, uint64_t sequence, std::optional<std::vector<uint8_t>> response) {
+  if (c.dropped) return;
+  c.ready[sequence] = std::move(response);
+  bool resumed = false;
+  while (!c.ready.empty() && c.ready.begin()->first == c.next_to_send) {
+    auto node = c.ready.extract(c.ready.begin());
+    if (node.mapped()) {
+      const std::vector<uint8_t>& body = *node.mapped();
+      uint8_t size[4];
+      base::StoreBigEndian32(size, static_cast<uint32_t>(body.size()));
+      c.tcp->Send(size, 4);
+      c.tcp->Send(body);
+      bytes_out_->Increment(4.0 + static_cast<double>(body.size()));
+    }
+    c.next_to_send++;
+    resumed = true;
+    if (c.dropped || c.tcp->closed()) return;
+  }
+  // Requests left unread because too many were in flight can proceed now.
+  if (resumed && !c.parsing && !c.tcp->input().empty()) OnData(c);
+}
+
+}  // namespace tide::kafka

@@ -1,0 +1,87 @@
+// The Kafka listener: accepts TCP connections, frames requests (4-byte big-endian size, then
+// the request), hands each frame to a RequestHandler and writes the responses back in request
+// order, as the Kafka protocol requires even when a later request finishes first.
+//
+// Protection: a frame larger than `max_request_bytes` (socket.request.max.bytes) or with a
+// negative size closes the connection with a log line naming the client; the handler's
+// verdict that a frame is malformed does the same. No input can crash the server.
+//
+// Thread-safety: one listener and all its connections live on one EventLoop thread; the
+// handler is called on that thread and must complete its responder there (it may do so later,
+// from a timer or a posted task, for long-polling fetches).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/metrics.h"
+#include "base/result.h"
+#include "io/event_loop.h"
+#include "io/tcp.h"
+
+namespace tide::kafka {
+
+// What a handler knows about the connection a request came on.
+struct ConnectionInfo {
+  uint64_t id = 0;
+  std::string peer;  // "127.0.0.1:53122"
+};
+
+// Completes one request: a response frame without the size prefix, or nullopt when the
+// request gets no response (Produce with acks=0). Call exactly once, on the loop thread.
+using Responder = std::function<void(std::optional<std::vector<uint8_t>> response)>;
+
+class RequestHandler {
+ public:
+  virtual ~RequestHandler() = default;
+  // Handles one request frame (without the size prefix). A non-OK return means the frame is
+  // malformed beyond answering: the connection is closed and `responder` must not be used.
+  virtual base::Status Handle(const ConnectionInfo& connection, std::span<const uint8_t> frame,
+                              Responder responder) = 0;
+  // The connection is gone; drop anything held for it (pending fetches).
+  virtual void ConnectionClosed(uint64_t connection_id) {}
+};
+
+class KafkaListener {
+ public:
+  struct Options {
+    int64_t max_request_bytes = 100 * 1024 * 1024;  // socket.request.max.bytes
+    // Stop reading from a connection while this many requests await their responses.
+    size_t max_in_flight_per_connection = 1000;
+  };
+  KafkaListener(io::EventLoop* loop, RequestHandler* handler, base::MetricsRegistry* metrics, Options options);
+  ~KafkaListener();
+
+  // Binds; run on the loop thread.
+  base::Status Listen(const std::string& host_port);
+  const io::SocketAddress& address() const { return listener_->address(); }
+  // Stops accepting and closes every connection; run on the loop thread.
+  void Close();
+  size_t connection_count() const { return connections_.size(); }
+
+ private:
+  struct Connection;
+  void OnAccept(int fd, std::string peer);
+  void OnData(Connection& c);
+  void Deliver(Connection& c, uint64_t sequence, std::optional<std::vector<uint8_t>> response);
+  void Drop(Connection& c, const std::string& reason);
+
+  io::EventLoop* loop_;
+  RequestHandler* handler_;
+  Options options_;
+  std::unique_ptr<io::TcpListener> listener_;
+  std::map<uint64_t, std::shared_ptr<Connection>> connections_;
+  base::Gauge* connections_gauge_;
+  base::Counter* accepted_total_;
+  base::Counter* bytes_in_;
+  base::Counter* bytes_out_;
+  base::Counter* dropped_total_;
+};
+
+}  // namespace tide::kafka

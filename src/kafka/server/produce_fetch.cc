@@ -1,0 +1,336 @@
+// Produce, Fetch (with long polling), ListOffsets, OffsetForLeaderEpoch and InitProducerId.
+#include <algorithm>
+#include <climits>
+
+#include "base/logging.h"
+#include "kafka/protocol/fetch.h"
+#include "kafka/protocol/init_producer_id.h"
+#include "kafka/protocol/list_offsets.h"
+#include "kafka/protocol/offset_for_leader_epoch.h"
+#include "kafka/protocol/produce.h"
+#include "kafka/server/broker_internal.h"
+#include "log/log_manager.h"
+#include "log/partition_log.h"
+
+namespace tide::kafka {
+
+using base::Status;
+
+namespace {
+
+ErrorCode ErrorForAppend(log::AppendError e, const Status& s) {
+  switch (e) {
+    case log::AppendError::kNone: return ErrorForStatus(s);
+    case log::AppendError::kCorruptMessage: return ErrorCode::kCorruptMessage;
+    case log::AppendError::kInvalidRecord: return ErrorCode::kInvalidRecord;
+    case log::AppendError::kMessageTooLarge: return ErrorCode::kMessageTooLarge;
+    case log::AppendError::kOutOfOrderSequence: return ErrorCode::kOutOfOrderSequenceNumber;
+    case log::AppendError::kDuplicateSequence: return ErrorCode::kDuplicateSequenceNumber;
+    case log::AppendError::kInvalidProducerEpoch: return ErrorCode::kInvalidProducerEpoch;
+    case log::AppendError::kUnsupportedForMessageFormat: return ErrorCode::kUnsupportedForMessageFormat;
+    case log::AppendError::kStorageError: return ErrorCode::kKafkaStorageError;
+  }
+  return ErrorCode::kUnknownServerError;
+}
+
+}  // namespace
+
+// ---- Produce ----
+
+Status Broker::HandleProduce(Context ctx, Reader& r) {
+  ProduceRequest req;
+  TIDE_RETURN_IF_ERROR(DecodeBody(r, ctx, &req));
+  ProduceResponse resp;
+  bool appended = false;
+  const bool valid_acks = req.acks == 0 || req.acks == 1 || req.acks == -1;
+  for (const auto& topic : req.topic_data) {
+    ProduceResponse::TopicProduceResponse topic_resp;
+    topic_resp.name = topic.name;
+    for (const auto& part : topic.partition_data) {
+      ProduceResponse::PartitionProduceResponse p;
+      p.index = part.index;
+      auto log = logs_->GetPartition(topic.name, part.index);
+      Status status;
+      log::AppendError append_error = log::AppendError::kNone;
+      if (!valid_acks) {
+        p.error_code = ErrorCode::kInvalidRequiredAcks;
+        p.error_message = "acks must be -1, 0 or 1, got " + std::to_string(req.acks);
+      } else if (!log) {
+        p.error_code = ErrorCode::kUnknownTopicOrPartition;
+      } else if (part.records.is_null || part.records.bytes.empty()) {
+        p.error_code = ErrorCode::kInvalidRecord;
+        p.error_message = "produce request without records";
+      } else if (req.transactional_id &&
+                 (p.error_code = CheckTransactional(*req.transactional_id, topic.name, part.index,
+                                                    part.records.bytes)) != ErrorCode::kNone) {
+        p.error_message = "transactional produce refused for '" + *req.transactional_id + "'";
+      } else {
+        auto result = log->Append(part.records.bytes, log::AppendOptions{}, &append_error);
+        if (result.ok()) {
+          p.base_offset = result->base_offset;
+          p.log_append_time_ms = result->log_append_time;
+          p.log_start_offset = result->log_start_offset;
+          if (!result->duplicate) {
+            produced_records_->WithLabels({topic.name}).Increment(result->record_count);
+            produced_bytes_->WithLabels({topic.name}).Increment(static_cast<double>(part.records.bytes.size()));
+            appended = true;
+          }
+        } else {
+          status = result.status();
+          p.error_code = ErrorForAppend(append_error, status);
+          p.error_message = status.message();
+          p.base_offset = -1;
+        }
+      }
+      if (p.error_code != ErrorCode::kNone) {
+        produce_errors_->WithLabels({std::string(ErrorCodeName(p.error_code))}).Increment();
+        if (p.error_code == ErrorCode::kCorruptMessage || p.error_code == ErrorCode::kKafkaStorageError) {
+          base::LogWarn("kafka", "produce refused",
+                        {{"client", ctx.connection.peer},
+                         {"topic", topic.name},
+                         {"partition", part.index},
+                         {"error", std::string(ErrorCodeName(p.error_code))},
+                         {"reason", p.error_message.value_or("")}});
+        }
+      }
+      topic_resp.partition_responses.push_back(std::move(p));
+    }
+    resp.responses.push_back(std::move(topic_resp));
+  }
+  if (req.acks == 0) {
+    ctx.respond(std::nullopt);  // acks=0: the client expects no answer
+  } else {
+    Reply(ctx, resp);
+  }
+  if (appended) OnLogAppended();
+  return Status::OK();
+}
+
+// ---- Fetch ----
+
+FetchResponse Broker::ReadFetch(const FetchRequest& req, int16_t version, std::vector<std::vector<uint8_t>>* buffers,
+                                size_t* bytes) {
+  FetchResponse resp;
+  const bool read_committed = req.isolation_level == 1;
+  size_t remaining = version >= 3 ? static_cast<size_t>(std::max(0, req.max_bytes)) : SIZE_MAX;
+  *bytes = 0;
+  for (const auto& topic : req.topics) {
+    FetchResponse::FetchableTopicResponse topic_resp;
+    topic_resp.topic = topic.topic;
+    for (const auto& part : topic.partitions) {
+      FetchResponse::PartitionData pd;
+      pd.partition_index = part.partition;
+      pd.records = Records::Of({});
+      auto log = logs_->GetPartition(topic.topic, part.partition);
+      if (!log) {
+        pd.error_code = ErrorCode::kUnknownTopicOrPartition;
+        pd.high_watermark = -1;
+        topic_resp.partitions.push_back(std::move(pd));
+        continue;
+      }
+      pd.high_watermark = log->high_watermark();
+      pd.last_stable_offset = log->last_stable_offset();
+      pd.log_start_offset = log->log_start_offset();
+      if (read_committed) pd.aborted_transactions.emplace();
+      if (part.fetch_offset < pd.log_start_offset || part.fetch_offset > pd.high_watermark) {
+        pd.error_code = ErrorCode::kOffsetOutOfRange;
+        topic_resp.partitions.push_back(std::move(pd));
+        continue;
+      }
+      int64_t max_offset = read_committed ? pd.last_stable_offset : pd.high_watermark;
+      size_t limit = std::min(remaining, static_cast<size_t>(std::max(0, part.partition_max_bytes)));
+      // Like Kafka: the first partition with data returns at least one whole batch even when
+      // it exceeds the limits, so a consumer can always make progress.
+      auto read = log->Read(part.fetch_offset, limit, max_offset, *bytes == 0);
+      if (!read.ok()) {
+        pd.error_code = ErrorForStatus(read.status());
+        topic_resp.partitions.push_back(std::move(pd));
+        continue;
+      }
+      size_t n = read->records.size();
+      if (n > 0) {
+        if (read_committed) {
+          for (const auto& txn : log->AbortedTransactions(part.fetch_offset, max_offset)) {
+            pd.aborted_transactions->push_back({txn.producer_id, txn.first_offset});
+          }
+        }
+        buffers->push_back(std::move(read->records));
+        pd.records = Records::Of(buffers->back());
+        remaining -= std::min(remaining, n);
+        *bytes += n;
+        fetched_bytes_->WithLabels({topic.topic}).Increment(static_cast<double>(n));
+      }
+      topic_resp.partitions.push_back(std::move(pd));
+    }
+    resp.responses.push_back(std::move(topic_resp));
+  }
+  return resp;
+}
+
+Status Broker::HandleFetch(Context ctx, Reader& r) {
+  FetchRequest req;
+  TIDE_RETURN_IF_ERROR(DecodeBody(r, ctx, &req));
+  std::vector<std::vector<uint8_t>> buffers;
+  size_t bytes = 0;
+  FetchResponse resp = ReadFetch(req, ctx.header.api_version, &buffers, &bytes);
+  bool has_error = false;
+  for (const auto& t : resp.responses) {
+    for (const auto& p : t.partitions) has_error |= p.error_code != ErrorCode::kNone;
+  }
+  if (req.max_wait_ms <= 0 || bytes >= static_cast<size_t>(std::max(1, req.min_bytes)) || has_error ||
+      req.topics.empty()) {
+    Reply(ctx, resp);
+    return Status::OK();
+  }
+  // Park until enough data arrives or max_wait_ms passes.
+  pending_fetches_.push_back(PendingFetch{std::move(ctx), std::move(req), 0});
+  auto it = std::prev(pending_fetches_.end());
+  int32_t wait = std::min(it->request.max_wait_ms, options_.fetch_max_wait_cap_ms);
+  it->timer = loop_->RunAfter(wait, [this, it] { FinishFetch(it); });
+  return Status::OK();
+}
+
+void Broker::FinishFetch(std::list<PendingFetch>::iterator it) {
+  loop_->CancelTimer(it->timer);
+  std::vector<std::vector<uint8_t>> buffers;
+  size_t bytes = 0;
+  FetchResponse resp = ReadFetch(it->request, it->ctx.header.api_version, &buffers, &bytes);
+  Context ctx = std::move(it->ctx);
+  pending_fetches_.erase(it);
+  Reply(ctx, resp);
+}
+
+void Broker::OnLogAppended() {
+  for (auto it = pending_fetches_.begin(); it != pending_fetches_.end();) {
+    auto next = std::next(it);
+    const FetchRequest& req = it->request;
+    bool read_committed = req.isolation_level == 1;
+    bool has_new_data = false;
+    for (const auto& t : req.topics) {
+      for (const auto& p : t.partitions) {
+        auto log = logs_->GetPartition(t.topic, p.partition);
+        if (!log) continue;
+        int64_t end = read_committed ? log->last_stable_offset() : log->high_watermark();
+        if (end > p.fetch_offset) has_new_data = true;
+      }
+    }
+    if (has_new_data) {
+      if (req.min_bytes <= 1) {
+        FinishFetch(it);
+      } else {
+        std::vector<std::vector<uint8_t>> buffers;
+        size_t bytes = 0;
+        ReadFetch(req, it->ctx.header.api_version, &buffers, &bytes);
+        if (bytes >= static_cast<size_t>(req.min_bytes)) FinishFetch(it);
+      }
+    }
+    it = next;
+  }
+}
+
+void Broker::CompletePendingFetches() {
+  while (!pending_fetches_.empty()) FinishFetch(pending_fetches_.begin());
+}
+
+void Broker::ConnectionClosed(uint64_t connection_id) {
+  for (auto it = pending_fetches_.begin(); it != pending_fetches_.end();) {
+    auto next = std::next(it);
+    if (it->ctx.connection.id == connection_id) {
+      loop_->CancelTimer(it->timer);
+      pending_fetches_.erase(it);
+    }
+    it = next;
+  }
+  GroupConnectionClosed(connection_id);
+}
+
+// ---- ListOffsets ----
+
+Status Broker::HandleListOffsets(Context ctx, Reader& r) {
+  ListOffsetsRequest req;
+  TIDE_RETURN_IF_ERROR(DecodeBody(r, ctx, &req));
+  ListOffsetsResponse resp;
+  for (const auto& topic : req.topics) {
+    ListOffsetsResponse::ListOffsetsTopicResponse topic_resp;
+    topic_resp.name = topic.name;
+    for (const auto& part : topic.partitions) {
+      ListOffsetsResponse::ListOffsetsPartitionResponse p;
+      p.partition_index = part.partition_index;
+      auto log = logs_->GetPartition(topic.name, part.partition_index);
+      if (!log) {
+        p.error_code = ErrorCode::kUnknownTopicOrPartition;
+      } else if (part.timestamp == ListOffsetsRequest::kLatestTimestamp) {
+        p.offset = req.isolation_level == 1 ? log->last_stable_offset() : log->high_watermark();
+      } else if (part.timestamp == ListOffsetsRequest::kEarliestTimestamp) {
+        p.offset = log->log_start_offset();
+      } else {
+        auto found = log->OffsetForTimestamp(part.timestamp);
+        if (!found.ok()) {
+          p.error_code = ErrorForStatus(found.status());
+        } else {
+          p.offset = found->offset;
+          p.timestamp = found->timestamp;
+        }
+      }
+      if (p.error_code == ErrorCode::kNone) p.leader_epoch = 0;
+      if (ctx.header.api_version == 0 && p.error_code == ErrorCode::kNone) p.old_style_offsets = {p.offset};
+      topic_resp.partitions.push_back(std::move(p));
+    }
+    resp.topics.push_back(std::move(topic_resp));
+  }
+  Reply(ctx, resp);
+  return Status::OK();
+}
+
+// ---- OffsetForLeaderEpoch: Tide's partitions have one leader epoch, 0 ----
+
+Status Broker::HandleOffsetForLeaderEpoch(Context ctx, Reader& r) {
+  OffsetForLeaderEpochRequest req;
+  TIDE_RETURN_IF_ERROR(DecodeBody(r, ctx, &req));
+  OffsetForLeaderEpochResponse resp;
+  for (const auto& topic : req.topics) {
+    OffsetForLeaderEpochResponse::OffsetForLeaderTopicResult topic_resp;
+    topic_resp.topic = topic.topic;
+    for (const auto& part : topic.partitions) {
+      OffsetForLeaderEpochResponse::EpochEndOffset e;
+      e.partition = part.partition;
+      auto log = logs_->GetPartition(topic.topic, part.partition);
+      if (!log) {
+        e.error_code = ErrorCode::kUnknownTopicOrPartition;
+      } else if (part.current_leader_epoch > 0) {
+        e.error_code = ErrorCode::kUnknownLeaderEpoch;  // the client knows a newer epoch than exists
+      } else if (part.leader_epoch < 0 || part.leader_epoch > 0) {
+        e.leader_epoch = -1;
+        e.end_offset = -1;
+      } else {
+        e.leader_epoch = 0;
+        e.end_offset = log->log_end_offset();
+      }
+      topic_resp.partitions.push_back(e);
+    }
+    resp.topics.push_back(std::move(topic_resp));
+  }
+  Reply(ctx, resp);
+  return Status::OK();
+}
+
+// ---- InitProducerId ----
+
+Status Broker::HandleInitProducerId(Context ctx, Reader& r) {
+  InitProducerIdRequest req;
+  TIDE_RETURN_IF_ERROR(DecodeBody(r, ctx, &req));
+  if (req.transactional_id) return HandleTransactionalInitProducerId(std::move(ctx), req);
+  InitProducerIdResponse resp;
+  auto id = producer_ids_->Next();
+  if (!id.ok()) {
+    base::LogError("kafka", "cannot allocate a producer id", {{"error", id.status().message()}});
+    resp.error_code = ErrorCode::kKafkaStorageError;
+  } else {
+    resp.producer_id = *id;
+    resp.producer_epoch = 0;
+  }
+  Reply(ctx, resp);
+  return Status::OK();
+}
+
+}  // namespace tide::kafka
