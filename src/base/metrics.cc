@@ -204,7 +204,10 @@ void MetricsRegistry::AddCounterCallback(const std::string& name, const std::str
 std::string MetricsRegistry::RenderPrometheus() const {
   std::string out;
   std::lock_guard<std::mutex> lock(mu_);
-  for (const auto& [name, e] : entries_) {
+  for (const auto& entry : entries_) {
+    // Named references, not structured bindings: the lambdas below capture them.
+    const std::string& name = entry.first;
+    const Entry& e = entry.second;
     if (e.callback) {
       AppendHeader(&out, name, e.help, e.type == MetricType::kCounter ? "counter" : "gauge");
       out.append(name);

@@ -51,6 +51,51 @@ struct Phys {
   std::vector<uint8_t> data;
 };
 
+// Appends n PLAIN byte arrays to offsets (non-empty: its last entry is data's size) and data.
+Status AppendPlainByteArrays(const uint8_t* p, size_t size, int64_t n, std::vector<int32_t>* offsets,
+                             std::vector<uint8_t>* data) {
+  // Each value is at least its 4 length bytes, so n <= size / 4 bounds the offsets.
+  if (static_cast<uint64_t>(n) > size / 4) return Status::Corruption("PLAIN BYTE_ARRAY: page holds fewer values than declared");
+  const size_t obase = offsets->size();
+  const int64_t dbase = offsets->back();
+  offsets->resize(obase + n);
+  int32_t* offs = offsets->data();
+  size_t pos = 0;
+  int64_t total = dbase;
+  for (int64_t i = 0; i < n; ++i) {  // pass 1: lengths and bounds
+    if (size - pos < 4) {
+      offsets->resize(obase);
+      return Status::Corruption("PLAIN BYTE_ARRAY: data ends early at value " + std::to_string(i));
+    }
+    uint32_t len;
+    std::memcpy(&len, p + pos, 4);
+    pos += 4;
+    if (len > size - pos) {
+      offsets->resize(obase);
+      return Status::Corruption("PLAIN BYTE_ARRAY: value " + std::to_string(i) + " of " + std::to_string(len) +
+                                " bytes runs past the page");
+    }
+    pos += len;
+    total += len;
+    if (total > kMaxBinaryBytes) {
+      offsets->resize(obase);
+      return Status::Unsupported("more than 2 GiB of BYTE_ARRAY data in one column chunk");
+    }
+    offs[obase + i] = static_cast<int32_t>(total);
+  }
+  data->resize(static_cast<size_t>(total));
+  uint8_t* dst = data->data();
+  pos = 0;
+  int64_t at = dbase;
+  for (int64_t i = 0; i < n; ++i) {  // pass 2: copy
+    const int32_t len = offs[obase + i] - static_cast<int32_t>(at);
+    std::memcpy(dst + at, p + pos + 4, len);
+    pos += 4 + len;
+    at += len;
+  }
+  return Status::OK();
+}
+
 Status DecodePlain(const uint8_t* p, size_t size, int64_t n, const LeafInfo& leaf, Phys* out) {
   out->n = n;
   const PhysicalType t = *leaf.element.type;
@@ -61,32 +106,8 @@ Status DecodePlain(const uint8_t* p, size_t size, int64_t n, const LeafInfo& lea
     return Status::OK();
   }
   if (t == PhysicalType::kByteArray) {
-    // Each value is at least its 4 length bytes, so n <= size / 4 bounds the offsets.
-    if (static_cast<uint64_t>(n) > size / 4) return Status::Corruption("PLAIN BYTE_ARRAY: page holds fewer values than declared");
-    out->offsets.resize(n + 1);
-    out->offsets[0] = 0;
-    size_t pos = 0;
-    int64_t total = 0;
-    for (int64_t i = 0; i < n; ++i) {  // pass 1: lengths and bounds
-      if (size - pos < 4) return Status::Corruption("PLAIN BYTE_ARRAY: data ends early at value " + std::to_string(i));
-      uint32_t len;
-      std::memcpy(&len, p + pos, 4);
-      pos += 4;
-      if (len > size - pos) return Status::Corruption("PLAIN BYTE_ARRAY: value " + std::to_string(i) + " of " +
-                                                      std::to_string(len) + " bytes runs past the page");
-      pos += len;
-      total += len;
-      out->offsets[i + 1] = static_cast<int32_t>(total);
-    }
-    out->data.resize(total);
-    uint8_t* dst = out->data.data();
-    pos = 0;
-    for (int64_t i = 0; i < n; ++i) {  // pass 2: copy
-      const int32_t len = out->offsets[i + 1] - out->offsets[i];
-      std::memcpy(dst + out->offsets[i], p + pos + 4, len);
-      pos += 4 + len;
-    }
-    return Status::OK();
+    out->offsets.assign(1, 0);
+    return AppendPlainByteArrays(p, size, n, &out->offsets, &out->data);
   }
   const size_t w = PhysicalWidth(leaf);
   if (static_cast<uint64_t>(n) > size / w) {
@@ -368,6 +389,12 @@ Status DecodeValues(Encoding enc, const uint8_t* p, size_t size, int64_t n, cons
                                     " expected");
         }
         out->fixed.insert(out->fixed.end(), p, p + n * w);
+        out->num_values += n;
+        return Status::OK();
+      }
+      if (leaf.conversion == LeafConversion::kByteArray) {  // straight into the chunk's buffers
+        if (out->offsets.empty()) out->offsets.push_back(0);
+        TIDE_RETURN_IF_ERROR(AppendPlainByteArrays(p, size, n, &out->offsets, &out->data));
         out->num_values += n;
         return Status::OK();
       }

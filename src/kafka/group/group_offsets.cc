@@ -142,7 +142,8 @@ base::Status GroupCoordinator::Persist(const std::vector<GroupRecord>& records, 
     base::LogError(kLog, "cannot write consumer group state", {{"error", st.ToString()}});
     return st;
   }
-  MaybeCompact();
+  // No compaction here: the caller applies the records to memory only after this returns, and
+  // a snapshot taken now would miss them. DeferScope compacts once the call is complete.
   return st;
 }
 
@@ -192,6 +193,7 @@ std::vector<GroupRecord> GroupCoordinator::LiveState() const {
 }
 
 void GroupCoordinator::MaybeCompact() {
+  if (!open_ || closed_) return;
   if (static_cast<int64_t>(journal_->journal_bytes()) < options_.journal_compaction_bytes) return;
   base::Status st = journal_->Compact(LiveState());
   if (!st.ok()) base::LogError(kLog, "cannot compact consumer group state", {{"error", st.ToString()}});

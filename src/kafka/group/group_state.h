@@ -86,7 +86,11 @@ struct GroupCoordinator::Group {
 struct GroupCoordinator::DeferScope {
   explicit DeferScope(GroupCoordinator* c) : c_(c) { ++c_->defer_depth_; }
   ~DeferScope() {
-    if (--c_->defer_depth_ == 0) c_->RunDeferred();
+    if (--c_->defer_depth_ == 0) {
+      // The state is consistent again: a good moment to fold the journal into a snapshot.
+      c_->MaybeCompact();
+      c_->RunDeferred();
+    }
   }
   GroupCoordinator* c_;
 };

@@ -539,6 +539,35 @@ TEST_F(GroupCoordinatorTest, OffsetsAndGenerationSurviveRestart) {
   EXPECT_EQ(Fetch("simple", "t1", 0).committed_offset, 6);
 }
 
+TEST_F(GroupCoordinatorTest, CompactionKeepsAcknowledgedState) {
+  options_.journal_compaction_bytes = 1;  // compact after every write
+  Start();
+  EXPECT_EQ(FirstError(Commit("a", -1, "", {{"t1", 0, 1}})), ErrorCode::kNone);
+  EXPECT_EQ(FirstError(Commit("b", -1, "", {{"t1", 0, 2}})), ErrorCode::kNone);
+  EXPECT_EQ(FirstError(Commit("a", -1, "", {{"t1", 0, 3}})), ErrorCode::kNone);
+  DeleteGroupsRequest del;
+  del.groups_names = {"b"};
+  EXPECT_EQ(OnLoop([&] { return coord_->DeleteGroups(del, 2); }).results[0].error_code, ErrorCode::kNone);
+  // What a kill -9 would leave: the files as they are now, without Close.
+  const std::string crashed = dir_ + "/crashed";
+  std::filesystem::create_directories(crashed);
+  for (const auto& e : std::filesystem::directory_iterator(options_.state_dir)) {
+    std::filesystem::copy_file(e.path(), crashed + "/" + e.path().filename().string());
+  }
+  auto opts = options_;
+  opts.state_dir = crashed;
+  base::MetricsRegistry metrics;
+  auto offsets = OnLoop([&] {
+    GroupCoordinator c(loop_, &metrics, opts);
+    EXPECT_TRUE(c.Open().ok());
+    auto r = std::make_pair(c.CommittedOffset("a", "t1", 0), c.CommittedOffset("b", "t1", 0));
+    (void)c.Close();
+    return r;
+  });
+  EXPECT_EQ(offsets.first, std::optional<int64_t>(3));
+  EXPECT_EQ(offsets.second, std::nullopt);
+}
+
 TEST_F(GroupCoordinatorTest, TornJournalTailIsTruncated) {
   Start();
   EXPECT_EQ(FirstError(Commit("g", -1, "", {{"t1", 0, 1}})), ErrorCode::kNone);
