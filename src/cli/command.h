@@ -20,5 +20,6 @@ struct CommandResult {
 void AddServerCommand(CLI::App& app, CommandResult& result);
 void AddTopicCommands(CLI::App& app, CommandResult& result);
 void AddProduceConsumeCommands(CLI::App& app, CommandResult& result);
+void AddGroupCommands(CLI::App& app, CommandResult& result);
 
 }  // namespace tide::cli

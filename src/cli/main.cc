@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   tide::cli::AddServerCommand(app, result);
   tide::cli::AddTopicCommands(app, result);
   tide::cli::AddProduceConsumeCommands(app, result);
+  tide::cli::AddGroupCommands(app, result);
 
   if (argc > 1 && argv[1][0] != '-' && FindSubcommand(&app, argv[1]) == nullptr) {
     std::fprintf(stderr, "tide: error: unknown command '%s' (see 'tide --help')\n", argv[1]);

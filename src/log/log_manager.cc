@@ -144,7 +144,10 @@ Status LogManager::Load() {
     }
     if (doc.HasMember("id") && doc["id"].IsString()) ParseHexId(doc["id"].GetString(), &t.desc.id);
     if (doc.HasMember("configs") && doc["configs"].IsObject()) {
-      for (auto it = doc["configs"].MemberBegin(); it != doc["configs"].MemberEnd(); ++it) {
+      // Counted loop: rapidjson's iterator != is ambiguous under C++20's reversed operators.
+      const auto& configs = doc["configs"];
+      auto it = configs.MemberBegin();
+      for (rapidjson::SizeType i = 0; i < configs.MemberCount(); ++i, ++it) {
         if (it->value.IsString()) t.desc.overrides[it->name.GetString()] = it->value.GetString();
       }
     }

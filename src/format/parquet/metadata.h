@@ -116,7 +116,8 @@ struct LogicalType {
   bool is_signed = true;
 };
 
-// Only for the writer: the schema's logical type is written only when kind != kNone.
+// One node of the flattened schema tree (depth-first). The encoder writes logical_type only
+// when its kind is set.
 struct SchemaElement {
   std::optional<PhysicalType> type;
   int32_t type_length = 0;

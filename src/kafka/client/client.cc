@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 #include <functional>
+#include <tuple>
 
 namespace tide::kafka::client {
 
@@ -296,6 +297,166 @@ Result<std::pair<int64_t, int64_t>> AdminClient::Watermarks(const std::string& t
       rd_kafka_query_watermark_offsets(impl_->rk, topic.c_str(), partition, &low, &high, impl_->options.timeout_ms);
   if (err) return ErrorStatus(err, "watermarks of " + topic + "-" + std::to_string(partition));
   return std::make_pair(low, high);
+}
+
+namespace {
+
+std::vector<TopicPartitionOffset> FromList(const rd_kafka_topic_partition_list_t* list) {
+  std::vector<TopicPartitionOffset> out;
+  if (list == nullptr) return out;
+  for (int i = 0; i < list->cnt; ++i) {
+    out.push_back({list->elems[i].topic, list->elems[i].partition, list->elems[i].offset});
+  }
+  return out;
+}
+
+// The first per-partition error of a partition list, as a Status.
+Status ListStatus(const rd_kafka_topic_partition_list_t* list, const std::string& what) {
+  if (list == nullptr) return Status::OK();
+  for (int i = 0; i < list->cnt; ++i) {
+    if (list->elems[i].err) {
+      return ErrorStatus(list->elems[i].err, what + " (" + list->elems[i].topic + "-" +
+                                                 std::to_string(list->elems[i].partition) + ")");
+    }
+  }
+  return Status::OK();
+}
+
+Status ErrorObjectStatus(const rd_kafka_error_t* error, const std::string& what) {
+  if (error == nullptr) return Status::OK();
+  return ItemStatus(rd_kafka_error_code(error), rd_kafka_error_string(error), what);
+}
+
+}  // namespace
+
+Result<std::vector<TopicPartitionOffset>> AdminClient::OffsetsForTime(const std::string& topic, int64_t timestamp_ms) {
+  TIDE_ASSIGN_OR_RETURN(TopicInfo info, DescribeTopic(topic));
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(static_cast<int>(info.partitions.size()));
+  for (const auto& p : info.partitions) rd_kafka_topic_partition_list_add(list, topic.c_str(), p.id)->offset = timestamp_ms;
+  rd_kafka_resp_err_t err = rd_kafka_offsets_for_times(impl_->rk, list, impl_->options.timeout_ms);
+  Status s = err ? ErrorStatus(err, "offsets for time in " + topic) : ListStatus(list, "offsets for time");
+  std::vector<TopicPartitionOffset> out = FromList(list);
+  rd_kafka_topic_partition_list_destroy(list);
+  if (!s.ok()) return s;
+  // No record at or after the time: the partition's end, so a reset skips everything before.
+  for (auto& o : out) {
+    if (o.offset < 0) {
+      TIDE_ASSIGN_OR_RETURN(auto marks, Watermarks(topic, o.partition));
+      o.offset = marks.second;
+    }
+  }
+  return out;
+}
+
+Result<std::vector<GroupListing>> AdminClient::ListGroups() {
+  rd_kafka_AdminOptions_t* opts = impl_->NewOptions(RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPS);
+  rd_kafka_ListConsumerGroups(impl_->rk, opts, impl_->queue);
+  rd_kafka_AdminOptions_destroy(opts);
+  TIDE_ASSIGN_OR_RETURN(rd_kafka_event_t * ev, WaitAdminResult(impl_->queue, impl_->options.timeout_ms, "list groups"));
+  const rd_kafka_ListConsumerGroups_result_t* result = rd_kafka_event_ListConsumerGroups_result(ev);
+  size_t n = 0;
+  const rd_kafka_ConsumerGroupListing_t** groups = rd_kafka_ListConsumerGroups_result_valid(result, &n);
+  std::vector<GroupListing> out;
+  for (size_t i = 0; i < n; ++i) {
+    out.push_back({rd_kafka_ConsumerGroupListing_group_id(groups[i]),
+                   rd_kafka_consumer_group_state_name(rd_kafka_ConsumerGroupListing_state(groups[i])),
+                   rd_kafka_ConsumerGroupListing_is_simple_consumer_group(groups[i]) != 0});
+  }
+  size_t nerr = 0;
+  const rd_kafka_error_t** errors = rd_kafka_ListConsumerGroups_result_errors(result, &nerr);
+  Status s = nerr > 0 ? ErrorObjectStatus(errors[0], "list groups") : Status::OK();
+  rd_kafka_event_destroy(ev);
+  if (!s.ok()) return s;
+  std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.group_id < b.group_id; });
+  return out;
+}
+
+Result<GroupDescription> AdminClient::DescribeGroup(const std::string& group) {
+  const char* names[] = {group.c_str()};
+  rd_kafka_AdminOptions_t* opts = impl_->NewOptions(RD_KAFKA_ADMIN_OP_DESCRIBECONSUMERGROUPS);
+  rd_kafka_DescribeConsumerGroups(impl_->rk, names, 1, opts, impl_->queue);
+  rd_kafka_AdminOptions_destroy(opts);
+  std::string what = "describe group " + group;
+  TIDE_ASSIGN_OR_RETURN(rd_kafka_event_t * ev, WaitAdminResult(impl_->queue, impl_->options.timeout_ms, what));
+  size_t n = 0;
+  const rd_kafka_ConsumerGroupDescription_t** groups =
+      rd_kafka_DescribeConsumerGroups_result_groups(rd_kafka_event_DescribeConsumerGroups_result(ev), &n);
+  GroupDescription desc;
+  Status s = n == 0 ? Status::NotFound("group '" + group + "' was not described") : Status::OK();
+  if (n > 0) {
+    const rd_kafka_ConsumerGroupDescription_t* g = groups[0];
+    s = ErrorObjectStatus(rd_kafka_ConsumerGroupDescription_error(g), what);
+    desc.group_id = rd_kafka_ConsumerGroupDescription_group_id(g);
+    desc.state = rd_kafka_consumer_group_state_name(rd_kafka_ConsumerGroupDescription_state(g));
+    const char* assignor = rd_kafka_ConsumerGroupDescription_partition_assignor(g);
+    desc.assignor = assignor ? assignor : "";
+    for (size_t i = 0; i < rd_kafka_ConsumerGroupDescription_member_count(g); ++i) {
+      const rd_kafka_MemberDescription_t* m = rd_kafka_ConsumerGroupDescription_member(g, i);
+      GroupMember member;
+      member.member_id = rd_kafka_MemberDescription_consumer_id(m);
+      member.client_id = rd_kafka_MemberDescription_client_id(m);
+      member.host = rd_kafka_MemberDescription_host(m);
+      if (const char* inst = rd_kafka_MemberDescription_group_instance_id(m)) member.instance_id = inst;
+      const rd_kafka_topic_partition_list_t* parts =
+          rd_kafka_MemberAssignment_partitions(rd_kafka_MemberDescription_assignment(m));
+      for (const auto& tp : FromList(parts)) member.assignment.emplace_back(tp.topic, tp.partition);
+      desc.members.push_back(std::move(member));
+    }
+  }
+  rd_kafka_event_destroy(ev);
+  if (!s.ok()) return s;
+  return desc;
+}
+
+Result<std::vector<TopicPartitionOffset>> AdminClient::GroupOffsets(const std::string& group) {
+  rd_kafka_ListConsumerGroupOffsets_t* req = rd_kafka_ListConsumerGroupOffsets_new(group.c_str(), nullptr);
+  rd_kafka_AdminOptions_t* opts = impl_->NewOptions(RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS);
+  rd_kafka_ListConsumerGroupOffsets(impl_->rk, &req, 1, opts, impl_->queue);
+  rd_kafka_AdminOptions_destroy(opts);
+  rd_kafka_ListConsumerGroupOffsets_destroy(req);
+  std::string what = "committed offsets of group " + group;
+  TIDE_ASSIGN_OR_RETURN(rd_kafka_event_t * ev, WaitAdminResult(impl_->queue, impl_->options.timeout_ms, what));
+  size_t n = 0;
+  const rd_kafka_group_result_t** results =
+      rd_kafka_ListConsumerGroupOffsets_result_groups(rd_kafka_event_ListConsumerGroupOffsets_result(ev), &n);
+  std::vector<TopicPartitionOffset> out;
+  Status s;
+  for (size_t i = 0; i < n && s.ok(); ++i) {
+    s = ErrorObjectStatus(rd_kafka_group_result_error(results[i]), what);
+    const rd_kafka_topic_partition_list_t* parts = rd_kafka_group_result_partitions(results[i]);
+    if (s.ok()) s = ListStatus(parts, what);
+    for (const auto& tp : FromList(parts)) {
+      if (tp.offset >= 0) out.push_back(tp);
+    }
+  }
+  rd_kafka_event_destroy(ev);
+  if (!s.ok()) return s;
+  std::sort(out.begin(), out.end(),
+            [](auto& a, auto& b) { return std::tie(a.topic, a.partition) < std::tie(b.topic, b.partition); });
+  return out;
+}
+
+Status AdminClient::AlterGroupOffsets(const std::string& group, const std::vector<TopicPartitionOffset>& offsets) {
+  rd_kafka_topic_partition_list_t* list = rd_kafka_topic_partition_list_new(static_cast<int>(offsets.size()));
+  for (const auto& o : offsets) rd_kafka_topic_partition_list_add(list, o.topic.c_str(), o.partition)->offset = o.offset;
+  rd_kafka_AlterConsumerGroupOffsets_t* req = rd_kafka_AlterConsumerGroupOffsets_new(group.c_str(), list);
+  rd_kafka_topic_partition_list_destroy(list);
+  rd_kafka_AdminOptions_t* opts = impl_->NewOptions(RD_KAFKA_ADMIN_OP_ALTERCONSUMERGROUPOFFSETS);
+  rd_kafka_AlterConsumerGroupOffsets(impl_->rk, &req, 1, opts, impl_->queue);
+  rd_kafka_AdminOptions_destroy(opts);
+  rd_kafka_AlterConsumerGroupOffsets_destroy(req);
+  std::string what = "reset offsets of group " + group;
+  TIDE_ASSIGN_OR_RETURN(rd_kafka_event_t * ev, WaitAdminResult(impl_->queue, impl_->options.timeout_ms, what));
+  size_t n = 0;
+  const rd_kafka_group_result_t** results =
+      rd_kafka_AlterConsumerGroupOffsets_result_groups(rd_kafka_event_AlterConsumerGroupOffsets_result(ev), &n);
+  Status s;
+  for (size_t i = 0; i < n && s.ok(); ++i) {
+    s = ErrorObjectStatus(rd_kafka_group_result_error(results[i]), what);
+    if (s.ok()) s = ListStatus(rd_kafka_group_result_partitions(results[i]), what);
+  }
+  rd_kafka_event_destroy(ev);
+  return s;
 }
 
 // ---- Producer ----

@@ -57,6 +57,33 @@ struct TopicInfo {
   std::string error;
 };
 
+struct TopicPartitionOffset {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t offset = -1;
+};
+
+struct GroupListing {
+  std::string group_id;
+  std::string state;  // "Stable", "Empty", ...
+  bool simple = false;
+};
+
+struct GroupMember {
+  std::string member_id;
+  std::string client_id;
+  std::string host;
+  std::optional<std::string> instance_id;
+  std::vector<std::pair<std::string, int32_t>> assignment;  // topic, partition
+};
+
+struct GroupDescription {
+  std::string group_id;
+  std::string state;
+  std::string assignor;
+  std::vector<GroupMember> members;
+};
+
 class AdminClient {
  public:
   static base::Result<std::unique_ptr<AdminClient>> Connect(const ClientOptions& options);
@@ -72,6 +99,16 @@ class AdminClient {
   base::Result<TopicInfo> DescribeTopic(const std::string& name);
   // Low and high watermark of one partition.
   base::Result<std::pair<int64_t, int64_t>> Watermarks(const std::string& topic, int32_t partition);
+  // For each partition of `topic`, the first offset whose timestamp is >= timestamp_ms (the
+  // high watermark when there is none).
+  base::Result<std::vector<TopicPartitionOffset>> OffsetsForTime(const std::string& topic, int64_t timestamp_ms);
+
+  base::Result<std::vector<GroupListing>> ListGroups();
+  base::Result<GroupDescription> DescribeGroup(const std::string& group);
+  // Committed offsets of every partition the group has committed for.
+  base::Result<std::vector<TopicPartitionOffset>> GroupOffsets(const std::string& group);
+  // Sets the group's committed offsets; the broker refuses while the group has members.
+  base::Status AlterGroupOffsets(const std::string& group, const std::vector<TopicPartitionOffset>& offsets);
 
   struct Impl;
 

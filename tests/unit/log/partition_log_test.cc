@@ -579,6 +579,89 @@ TEST_F(PartitionLogTest, ConcurrentAppendsReadsRetentionAndFlush) {
   EXPECT_LE(log->size_bytes(), 10000u + 3000u);
 }
 
+TEST_F(PartitionLogTest, IndexFilesUseKafkaLayout) {
+  LogConfig cfg;
+  cfg.index_interval_bytes = 250;
+  cfg.segment_bytes = 6000;
+  auto log = OpenLog(cfg);
+  for (int i = 0; i < 120; ++i) ASSERT_TRUE(log->Append(MakeBatch(1 + i % 3, now_ + i)).ok());
+  ASSERT_TRUE(log->Close().ok());
+  size_t checked = 0;
+  for (int64_t base : log->segment_base_offsets()) {
+    std::ifstream idx(SegPath(base, ".index"), std::ios::binary);
+    std::string index((std::istreambuf_iterator<char>(idx)), std::istreambuf_iterator<char>());
+    std::ifstream logf(SegPath(base, ".log"), std::ios::binary);
+    std::string data((std::istreambuf_iterator<char>(logf)), std::istreambuf_iterator<char>());
+    ASSERT_EQ(index.size() % 8, 0u);
+    uint32_t prev_rel = 0;
+    for (size_t i = 0; i < index.size(); i += 8) {
+      auto* p = reinterpret_cast<const uint8_t*>(index.data() + i);
+      uint32_t rel = base::LoadBigEndian32(p);
+      uint32_t pos = base::LoadBigEndian32(p + 4);
+      EXPECT_GT(rel, i == 0 ? 0u : prev_rel);
+      prev_rel = rel;
+      ASSERT_LT(pos, data.size());
+      auto v = BatchView::Parse({reinterpret_cast<const uint8_t*>(data.data()) + pos, data.size() - pos});
+      ASSERT_TRUE(v.ok());
+      EXPECT_EQ(v->base_offset(), base + rel);
+      ++checked;
+    }
+    std::ifstream tidx(SegPath(base, ".timeindex"), std::ios::binary);
+    std::string time((std::istreambuf_iterator<char>(tidx)), std::istreambuf_iterator<char>());
+    ASSERT_EQ(time.size() % 12, 0u);
+    int64_t prev_ts = -1;
+    for (size_t i = 0; i < time.size(); i += 12) {
+      auto* p = reinterpret_cast<const uint8_t*>(time.data() + i);
+      int64_t ts = static_cast<int64_t>(base::LoadBigEndian64(p));
+      EXPECT_GT(ts, prev_ts);
+      prev_ts = ts;
+      EXPECT_LT(base + base::LoadBigEndian32(p + 8), log->log_end_offset());
+    }
+  }
+  EXPECT_GT(checked, 10u);
+}
+
+TEST_F(PartitionLogTest, FlushMsTriggersFlushOnTicker) {
+  LogConfig cfg;
+  cfg.flush_ms = 1000;
+  auto log = OpenLog(cfg);
+  ASSERT_TRUE(log->Append(MakeBatch(1, now_), AppendOptions{0, now_}).ok());
+  EXPECT_TRUE(log->MaybeFlush(now_ + 10).ok());
+  EXPECT_TRUE(log->MaybeFlush(now_ + 5000).ok());
+  EXPECT_TRUE(log->Flush().ok());
+}
+
+TEST_F(PartitionLogTest, RecoveryAfterCrashWithManySegments) {
+  LogConfig cfg;
+  cfg.segment_bytes = 2000;
+  {
+    auto log = OpenLog(cfg);
+    for (int i = 0; i < 100; ++i) {
+      BatchBuildOptions opt;
+      opt.producer_id = 3;
+      opt.producer_epoch = 0;
+      opt.base_sequence = i * 2;
+      ASSERT_TRUE(log->Append(MakeBatch(2, now_ + i, opt)).ok());
+    }
+    // No Close: index files of the active segment were never written.
+  }
+  for (const auto& e : std::filesystem::directory_iterator(dir_.path() + "/log/t-0")) {
+    if (e.path().extension() == ".timeindex") std::filesystem::remove(e.path());
+  }
+  auto log = OpenLog(cfg);
+  EXPECT_EQ(log->log_end_offset(), 200);
+  EXPECT_EQ(ReadAll(*log).size(), 200u);
+  // Producer state came back from the batches: the next sequence is 200.
+  BatchBuildOptions opt;
+  opt.producer_id = 3;
+  opt.producer_epoch = 0;
+  opt.base_sequence = 198;
+  EXPECT_TRUE(log->Append(MakeBatch(2, now_, opt))->duplicate);
+  opt.base_sequence = 200;
+  EXPECT_EQ(log->Append(MakeBatch(2, now_, opt))->base_offset, 200);
+  EXPECT_EQ(log->OffsetForTimestamp(now_ + 50)->offset, 99);  // batch 49 = offsets 98-99, ts +49 and +50
+}
+
 TEST_F(PartitionLogTest, TransactionsLastStableOffsetAndAbortedIndex) {
   auto log = OpenLog();
   auto txn_batch = [&](int64_t pid, int32_t seq, int n) {
