@@ -26,6 +26,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -78,6 +79,31 @@ void Result(const std::string& name, double value, const char* unit) {
 
 pid_t g_server_pid = -1;
 std::string g_data_dir;
+
+// CPU seconds (user + system) used so far by the server process and by this process.
+double ServerCpuSeconds() {
+  if (g_server_pid <= 0) return 0;
+  std::string path = "/proc/" + std::to_string(g_server_pid) + "/stat";
+  FILE* f = std::fopen(path.c_str(), "r");
+  if (f == nullptr) return 0;
+  char buf[2048];
+  size_t n = std::fread(buf, 1, sizeof(buf) - 1, f);
+  std::fclose(f);
+  buf[n] = '\0';
+  const char* p = std::strrchr(buf, ')');  // the command name may contain spaces
+  if (p == nullptr) return 0;
+  unsigned long long utime = 0, stime = 0;
+  // After ") ": state(3) ... utime is field 14, stime 15.
+  if (std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2) return 0;
+  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+double SelfCpuSeconds() {
+  rusage ru{};
+  ::getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
 
 void StopServer() {
   if (g_server_pid <= 0) return;
@@ -212,7 +238,7 @@ std::string StartServer(const std::string& tide_bin) {
 // ---------------------------------------------------------------------------------------------
 // Raw loopback TCP: one sender thread, one receiver thread, plain write()/read().
 
-double LoopbackMBps(uint64_t total_bytes) {
+double LoopbackMBps(uint64_t total_bytes, double* cpu_seconds) {
   int lfd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -225,6 +251,7 @@ double LoopbackMBps(uint64_t total_bytes) {
   ::getsockname(lfd, reinterpret_cast<sockaddr*>(&addr), &len);
   int port = ntohs(addr.sin_port);
 
+  double cpu0 = SelfCpuSeconds();
   std::atomic<uint64_t> received{0};
   std::thread receiver([&] {
     int fd = ::accept(lfd, nullptr, nullptr);
@@ -252,6 +279,7 @@ double LoopbackMBps(uint64_t total_bytes) {
   }
   receiver.join();
   double secs = SecondsSince(start);
+  *cpu_seconds = SelfCpuSeconds() - cpu0;
   ::close(fd);
   ::close(lfd);
   if (received != total_bytes) Die("loopback receiver short read");
@@ -368,6 +396,8 @@ void DeleteTopic(const std::string& bootstrap, const std::string& topic) {
 struct ThroughputRun {
   uint64_t records = 0;
   double seconds = 0;
+  double server_cpu = 0;  // CPU seconds of the tide server during the run
+  double client_cpu = 0;  // CPU seconds of this process (librdkafka) during the run
   double MBps(size_t record_bytes) const { return static_cast<double>(records * record_bytes) / 1e6 / seconds; }
   double RecordsPerSec() const { return static_cast<double>(records) / seconds; }
 };
@@ -388,6 +418,8 @@ ThroughputRun Produce(const std::string& bootstrap, const std::string& topic, si
   for (size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<char>('a' + (i * 7) % 26);
   uint64_t max_records = budget_bytes / record_bytes;
   uint64_t produced = 0;
+  double server_cpu0 = ServerCpuSeconds();
+  double client_cpu0 = SelfCpuSeconds();
   auto start = Clock::now();
   auto deadline = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(budget_s));
   while (produced < max_records) {
@@ -407,6 +439,8 @@ ThroughputRun Produce(const std::string& bootstrap, const std::string& topic, si
   if (rd_kafka_flush(rk, 60000) != RD_KAFKA_RESP_ERR_NO_ERROR) Die("flush timed out");
   ThroughputRun run;
   run.seconds = SecondsSince(start);
+  run.server_cpu = ServerCpuSeconds() - server_cpu0;
+  run.client_cpu = SelfCpuSeconds() - client_cpu0;
   run.records = stats.ok.load();
   if (stats.failed.load() != 0) Die("delivery failed: " + stats.first_error);
   if (run.records != produced) Die("delivered count differs from produced count");
@@ -420,6 +454,8 @@ ThroughputRun Consume(const std::string& bootstrap, const std::string& topic, ui
   rd_kafka_t* rk = NewConsumer(bootstrap, 100);
   rd_kafka_topic_partition_list_t* parts = rd_kafka_topic_partition_list_new(1);
   rd_kafka_topic_partition_list_add(parts, topic.c_str(), 0)->offset = RD_KAFKA_OFFSET_BEGINNING;
+  double server_cpu0 = ServerCpuSeconds();
+  double client_cpu0 = SelfCpuSeconds();
   auto start = Clock::now();
   if (rd_kafka_assign(rk, parts) != RD_KAFKA_RESP_ERR_NO_ERROR) Die("assign failed");
   rd_kafka_topic_partition_list_destroy(parts);
@@ -441,6 +477,8 @@ ThroughputRun Consume(const std::string& bootstrap, const std::string& topic, ui
   }
   ThroughputRun run;
   run.seconds = SecondsSince(start);
+  run.server_cpu = ServerCpuSeconds() - server_cpu0;
+  run.client_cpu = SelfCpuSeconds() - client_cpu0;
   run.records = count;
   if (bad_size != 0) Die("consumed records of the wrong size");
   rd_kafka_consumer_close(rk);
@@ -581,18 +619,25 @@ int main(int argc, char** argv) {
   const Case cases[] = {{"100b", 100}, {"1kb", 1000}};
   struct CaseResult {
     double produce_mbps, produce_rps, consume_mbps, consume_rps, volume;
+    double produce_server_eff, produce_client_eff, consume_server_eff;  // MB per CPU second
   };
   std::vector<CaseResult> results;
   for (const Case& c : cases) {
     std::vector<double> produce_mbps, produce_rps, consume_mbps, consume_rps, volumes;
+    std::vector<double> produce_server_eff, produce_client_eff, consume_server_eff;
     for (int r = 0; r < reps; ++r) {
       std::string topic = std::string("bench-") + c.name + "-" + std::to_string(r);
       CreateTopic(bootstrap, topic);
       ThroughputRun p = Produce(bootstrap, topic, c.bytes, produce_s, produce_bytes);
       ThroughputRun k = Consume(bootstrap, topic, p.records, c.bytes);
-      std::printf("INFO %s run %d: produced %llu records (%.1f MB) in %.2f s = %.1f MB/s; consumed in %.2f s = %.1f MB/s\n",
-                  c.name, r, static_cast<unsigned long long>(p.records), static_cast<double>(p.records * c.bytes) / 1e6,
-                  p.seconds, p.MBps(c.bytes), k.seconds, k.MBps(c.bytes));
+      double mb = static_cast<double>(p.records * c.bytes) / 1e6;
+      std::printf("INFO %s run %d: produced %llu records (%.1f MB) in %.2f s = %.1f MB/s (CPU s: server %.2f, client %.2f);"
+                  " consumed in %.2f s = %.1f MB/s (CPU s: server %.2f, client %.2f)\n",
+                  c.name, r, static_cast<unsigned long long>(p.records), mb, p.seconds, p.MBps(c.bytes), p.server_cpu,
+                  p.client_cpu, k.seconds, k.MBps(c.bytes), k.server_cpu, k.client_cpu);
+      produce_server_eff.push_back(p.server_cpu > 0 ? mb / p.server_cpu : 0);
+      produce_client_eff.push_back(p.client_cpu > 0 ? mb / p.client_cpu : 0);
+      consume_server_eff.push_back(k.server_cpu > 0 ? mb / k.server_cpu : 0);
       std::fflush(stdout);
       produce_mbps.push_back(p.MBps(c.bytes));
       produce_rps.push_back(p.RecordsPerSec());
@@ -601,29 +646,37 @@ int main(int argc, char** argv) {
       volumes.push_back(static_cast<double>(p.records * c.bytes));
       DeleteTopic(bootstrap, topic);
     }
-    results.push_back({Median(produce_mbps), Median(produce_rps), Median(consume_mbps), Median(consume_rps), Median(volumes)});
+    results.push_back({Median(produce_mbps), Median(produce_rps), Median(consume_mbps), Median(consume_rps), Median(volumes),
+                       Median(produce_server_eff), Median(produce_client_eff), Median(consume_server_eff)});
   }
 
   // The physical limit: the payload volume of the median 1 KB produce run (at least 256 MB),
   // sent over plain TCP on 127.0.0.1 by this process while the broker is idle.
-  std::vector<double> lb;
+  std::vector<double> lb, lb_eff;
   uint64_t volume = std::max<uint64_t>(static_cast<uint64_t>(results.back().volume), 256u << 20);
   for (int r = 0; r < reps; ++r) {
-    lb.push_back(LoopbackMBps(volume));
-    std::printf("INFO loopback run %d: %.1f MB at %.1f MB/s\n", r, static_cast<double>(volume) / 1e6, lb.back());
+    double cpu = 0;
+    lb.push_back(LoopbackMBps(volume, &cpu));
+    lb_eff.push_back(cpu > 0 ? static_cast<double>(volume) / 1e6 / cpu : 0);
+    std::printf("INFO loopback run %d: %.1f MB at %.1f MB/s (CPU s: %.2f)\n", r, static_cast<double>(volume) / 1e6,
+                lb.back(), cpu);
   }
   double loopback_mbps = Median(lb);
   Result("loopback_tcp_throughput", loopback_mbps, "MB/s");
+  Result("loopback_tcp_mb_per_cpu_s", Median(lb_eff), "MB/cpu-s");
   for (size_t i = 0; i < results.size(); ++i) {
     std::string prefix = std::string("kafka_produce_") + cases[i].name;
     Result(prefix + "_throughput", results[i].produce_mbps, "MB/s");
     Result(prefix + "_records", results[i].produce_rps, "records/s");
     Result(prefix + "_vs_loopback", results[i].produce_mbps / loopback_mbps, "ratio");
+    Result(prefix + "_server_mb_per_cpu_s", results[i].produce_server_eff, "MB/cpu-s");
+    Result(prefix + "_client_mb_per_cpu_s", results[i].produce_client_eff, "MB/cpu-s");
   }
   for (size_t i = 0; i < results.size(); ++i) {
     std::string prefix = std::string("kafka_consume_") + cases[i].name;
     Result(prefix + "_throughput", results[i].consume_mbps, "MB/s");
     Result(prefix + "_records", results[i].consume_rps, "records/s");
+    Result(prefix + "_server_mb_per_cpu_s", results[i].consume_server_eff, "MB/cpu-s");
   }
 
   CreateTopic(bootstrap, "bench-latency");

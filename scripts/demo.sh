@@ -11,17 +11,17 @@ HTTP="127.0.0.1:$(port)"
 SERVER_PID=""
 cleanup() {
   [[ -n "$SERVER_PID" ]] && kill -KILL "$SERVER_PID" 2>/dev/null || true
-  rm -rf "$DATA_DIR"
+  rm -rf "$DATA_DIR" "$DATA_DIR.log"
 }
 trap cleanup EXIT
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "tide server --data-dir $DATA_DIR --kafka-listen $KAFKA --http-listen $HTTP"
 "$TIDE" server --data-dir "$DATA_DIR" --kafka-listen "$KAFKA" --http-listen "$HTTP" --log-format text \
-  2> >(sed 's/^/  [server] /' >&2) &
+  2>"$DATA_DIR.log" &
 SERVER_PID=$!
 for _ in $(seq 1 100); do curl -sf "http://$HTTP/healthz" >/dev/null 2>&1 && break; sleep 0.05; done
-curl -sf "http://$HTTP/healthz" >/dev/null || { echo "server did not start" >&2; exit 1; }
+curl -sf "http://$HTTP/healthz" >/dev/null || { echo "server did not start:" >&2; cat "$DATA_DIR.log" >&2; exit 1; }
 
 step "tide topic create orders --partitions 3"
 "$TIDE" topic create orders --partitions 3 -b "$KAFKA"
@@ -44,4 +44,7 @@ step "stopping the server (SIGTERM)"
 kill -TERM "$SERVER_PID"
 wait "$SERVER_PID"
 SERVER_PID=""
-echo "demo finished: server stopped cleanly"
+step "the server's log"
+sed 's/^/  /' "$DATA_DIR.log" | cut -c1-160
+echo
+echo "demo finished: server stopped cleanly (exit 0)"

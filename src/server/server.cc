@@ -175,8 +175,9 @@ void MaintenanceLoop(Server::Impl* impl, int64_t retention_interval_ms) {
   int64_t next_retention = base::WallMillis() + retention_interval_ms;
   std::unique_lock<std::mutex> lock(impl->maintenance_mu);
   while (!impl->stopping) {
-    // flush.ms is checked every second; retention and compaction every interval.
-    impl->maintenance_cv.wait_for(lock, std::chrono::seconds(1));
+    // flush.ms is checked at least every second; retention and compaction every interval.
+    int64_t until_retention = std::max<int64_t>(0, next_retention - base::WallMillis());
+    impl->maintenance_cv.wait_for(lock, std::chrono::milliseconds(std::min<int64_t>(1000, until_retention)));
     if (impl->stopping) break;
     lock.unlock();
     int64_t now = base::WallMillis();

@@ -144,6 +144,8 @@ def restart(server):
     lines = log_lines_since(server, pos)
     opened = [line for line in lines if line.get("msg") == "opened"]
     check(opened and opened[0].get("topics", 0) >= 1, "restart log does not show the log reopened: %s" % lines)
+    errors = [line for line in lines if line.get("level") == "error"]
+    check(not errors, "errors while restarting: %s" % errors)
     return lines, took
 
 
@@ -176,7 +178,9 @@ def warnings_about(lines, needle):
 def main():
     t_start = time.time()
     server = TideServer()
-    rng = random.Random(int(os.environ.get("TIDE_TEST_SEED", time.time())))
+    seed = int(os.environ.get("TIDE_TEST_SEED", int(time.time())))
+    print("  seed %d (TIDE_TEST_SEED repeats the kill timing and the garbage)" % seed)
+    rng = random.Random(seed)
     try:
         server.start()
         server.tide("topic", "create", TOPIC, "--partitions", str(PARTITIONS), "--config", "flush.messages=1",

@@ -11,7 +11,9 @@
    aborted and its late commit refused;
 5. transactions through a proxy that loses responses (connections cut after EndTxn and Produce
    were forwarded, AddPartitionsToTxn answered after the request timeout): the client's retries
-   are answered consistently and every committed transaction is visible exactly once."""
+   are answered consistently and every committed transaction is visible exactly once;
+6. an open transaction survives a broker crash (SIGKILL and restart): read_committed consumers
+   are still held at its first record, and the producer can then commit it."""
 import collections
 import os
 import subprocess
@@ -234,6 +236,28 @@ def lost_responses(server, proxy):
     return "faults %s" % [text for _, text in proxy.log]
 
 
+def crash_with_open_transaction(server, proxy):
+    b = server.bootstrap
+    server.tide("topic", "create", "crash", "--partitions", "1")
+    kcat_produce(b, "crash", ["before-%d" % i for i in range(3)])
+    held = hold(b, "crash", "crash-producer", 4)
+    try:
+        server.kill9()
+        server.start(kafka_port=server.kafka_port)
+        kcat_produce(b, "crash", ["after-%d" % i for i in range(2)])
+        committed, ends = consume(b, "crash", "read_committed")
+        check([v for *_, v in committed] == ["before-%d" % i for i in range(3)] and ends == {0: 3},
+              "read_committed after a crash with an open transaction: %s, end %s" %
+              ([v for *_, v in committed], ends))
+        finish_ok(held, "commit")
+    finally:
+        if held.poll() is None:
+            held.kill()
+    committed, _ = consume(b, "crash", "read_committed")
+    want = ["before-%d" % i for i in range(3)] + ["held-%d" % i for i in range(4)] + ["after-0", "after-1"]
+    check([v for *_, v in committed] == want, "read_committed after the commit: %s" % [v for *_, v in committed])
+
+
 def main():
     # Clients are sent back through the proxy (Metadata, FindCoordinator); it only injects
     # faults while lost_responses() runs.
@@ -242,7 +266,8 @@ def main():
     proxy = KafkaProxy(server.bootstrap, listen_port=proxy_port)
     try:
         started = time.time()
-        for step in (commit_and_abort, transform_with_offsets, open_transaction_blocks_lso, fencing, lost_responses):
+        for step in (commit_and_abort, transform_with_offsets, open_transaction_blocks_lso, fencing, lost_responses,
+                     crash_with_open_transaction):
             t = time.time()
             detail = step(server, proxy)
             print("ok %s (%.1fs)%s" % (step.__name__, time.time() - t, ": " + detail if detail else ""))
