@@ -286,6 +286,71 @@ double LoopbackMBps(uint64_t total_bytes, double* cpu_seconds) {
   return static_cast<double>(total_bytes) / 1e6 / secs;
 }
 
+// The latency floor of this machine: the same paced 100 B messages with an embedded send time,
+// over plain TCP on 127.0.0.1 (TCP_NODELAY) between two threads of this process. Returns the
+// sorted latencies in ms of messages sent after the warm-up.
+std::vector<double> LoopbackLatencyMs(double rate, double seconds, double warmup_s) {
+  constexpr size_t kMsg = 100;
+  int lfd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (lfd < 0 || ::bind(lfd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 || ::listen(lfd, 1) != 0) {
+    Die("loopback listener failed");
+  }
+  socklen_t len = sizeof(addr);
+  ::getsockname(lfd, reinterpret_cast<sockaddr*>(&addr), &len);
+  uint64_t total = static_cast<uint64_t>(rate * (seconds + warmup_s));
+  std::vector<double> out;
+  out.reserve(total);
+  std::atomic<int64_t> start_ns{0};
+  std::thread receiver([&] {
+    int fd = ::accept(lfd, nullptr, nullptr);
+    char buf[kMsg];
+    for (uint64_t i = 0; i < total; ++i) {
+      size_t got = 0;
+      while (got < kMsg) {
+        ssize_t n = ::read(fd, buf + got, kMsg - got);
+        if (n <= 0) {
+          ::close(fd);
+          return;
+        }
+        got += static_cast<size_t>(n);
+      }
+      int64_t now = NowNs();
+      int64_t sent;
+      std::memcpy(&sent, buf, sizeof(sent));
+      if (sent >= start_ns.load() + static_cast<int64_t>(warmup_s * 1e9)) out.push_back(static_cast<double>(now - sent) / 1e6);
+    }
+    ::close(fd);
+  });
+  int fd = ConnectLoopback(ntohs(addr.sin_port));
+  if (fd < 0) Die("loopback connect failed");
+  int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  char msg[kMsg];
+  std::memset(msg, 'x', sizeof(msg));
+  auto start = Clock::now();
+  start_ns = NowNs();
+  auto interval = std::chrono::duration<double>(1.0 / rate);
+  for (uint64_t i = 0; i < total; ++i) {
+    auto due = start + std::chrono::duration_cast<Clock::duration>(interval * static_cast<double>(i));
+    while (true) {
+      auto now = Clock::now();
+      if (now >= due) break;
+      if (due - now > std::chrono::microseconds(200)) std::this_thread::sleep_for(due - now - std::chrono::microseconds(100));
+    }
+    int64_t sent = NowNs();
+    std::memcpy(msg, &sent, sizeof(sent));
+    if (::write(fd, msg, kMsg) != static_cast<ssize_t>(kMsg)) Die("loopback latency write failed");
+  }
+  receiver.join();
+  ::close(fd);
+  ::close(lfd);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // librdkafka helpers.
 
@@ -686,6 +751,13 @@ int main(int argc, char** argv) {
   Result("kafka_e2e_latency_p999", Percentile(lat.ms, 0.999), "ms");
   Result("kafka_e2e_latency_max", lat.ms.empty() ? 0 : lat.ms.back(), "ms");
   Result("kafka_e2e_latency_rate", lat.achieved_rate, "records/s");
+
+  // The same schedule over plain TCP: how much of the tail is this machine's scheduling noise.
+  std::vector<double> floor = LoopbackLatencyMs(latency_rate, latency_s, 1.0);
+  Result("loopback_tcp_latency_p50", Percentile(floor, 0.50), "ms");
+  Result("loopback_tcp_latency_p99", Percentile(floor, 0.99), "ms");
+  Result("loopback_tcp_latency_p999", Percentile(floor, 0.999), "ms");
+  Result("loopback_tcp_latency_max", floor.empty() ? 0 : floor.back(), "ms");
 
   Cleanup();
   return 0;

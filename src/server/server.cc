@@ -260,8 +260,6 @@ Status StartKafka(Server::Impl* impl, const base::Config& config, const std::str
     return Status::InvalidArgument("kafka.advertised.listener: clients cannot connect to '" + advertised +
                                    "'; set kafka.advertised.listener to a reachable HOST:PORT");
   }
-  broker_options.advertised_host = host;
-  broker_options.advertised_port = port;
   impl->broker->SetAdvertisedAddress(host, port);
   return Status::OK();
 }
@@ -275,6 +273,7 @@ Result<std::unique_ptr<Server>> Server::Start(const base::Config& config) {
   for (const char* sub : {"/log", "/tables", "/checkpoints", "/meta"}) {
     TIDE_RETURN_IF_ERROR(CreateDirectories(impl->data_dir + sub));
   }
+  const bool new_data_dir = !std::ifstream(impl->data_dir + "/meta/cluster_id").good();
   TIDE_ASSIGN_OR_RETURN(std::string cluster_id, LoadOrCreateClusterId(impl->data_dir + "/meta"));
 
   base::RegisterProcessMetrics(&impl->metrics);
@@ -289,10 +288,18 @@ Result<std::unique_ptr<Server>> Server::Start(const base::Config& config) {
   log_options.data_dir = impl->data_dir;
   TIDE_ASSIGN_OR_RETURN(log_options.defaults, BrokerLogDefaults(config));
   log_options.warn = [](const std::string& note) { base::LogWarn("log", note); };
+  // A marker written by a clean stop tells whether this start follows a crash (kill -9, power
+  // loss): then the log's recovery (tail validation, index rebuilds) is worth reporting.
+  const std::string clean_marker = impl->data_dir + "/meta/clean-shutdown";
+  const bool clean_start = std::remove(clean_marker.c_str()) == 0 || new_data_dir;
   int64_t open_start = base::MonotonicMillis();
   TIDE_ASSIGN_OR_RETURN(impl->logs, log::LogManager::Open(log_options));
-  base::LogInfo("log", "opened", {{"topics", static_cast<int64_t>(impl->logs->ListTopics().size())},
-                                  {"ms", base::MonotonicMillis() - open_start}});
+  base::Log(clean_start ? base::LogLevel::kInfo : base::LogLevel::kWarn, "log",
+            new_data_dir  ? "opened a new data directory"
+            : clean_start ? "opened after a clean shutdown"
+                          : "opened after an unclean shutdown: logs recovered",
+            {{"topics", static_cast<int64_t>(impl->logs->ListTopics().size())},
+             {"ms", base::MonotonicMillis() - open_start}});
   impl->producer_ids = std::make_unique<kafka::ProducerIdManager>(impl->data_dir + "/meta");
   TIDE_RETURN_IF_ERROR(impl->producer_ids->Open());
 
@@ -361,6 +368,10 @@ Status Server::Stop() {
   if (impl->logs) {
     Status s = impl->logs->Close();
     if (!s.ok() && result.ok()) result = s;
+  }
+  if (result.ok() && impl->logs) {
+    std::ofstream marker(impl->data_dir + "/meta/clean-shutdown");
+    marker << "clean shutdown at " << base::FormatIso8601Micros(base::WallMicros()) << "\n";
   }
   impl->lock.reset();
   if (result.ok()) {

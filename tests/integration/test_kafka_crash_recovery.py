@@ -135,15 +135,17 @@ def log_size(server):
         return 0
 
 
-def restart(server):
-    """Starts the server on its data dir and port; returns its new log lines once it listens."""
+def restart(server, after_crash=True):
+    """Starts the server on its data dir and port; returns its new log lines once it listens.
+    After a crash the server must say it recovered from an unclean shutdown."""
     pos = log_size(server)
     t0 = time.time()
     server.start(kafka_port=server.kafka_port)
     took = time.time() - t0
     lines = log_lines_since(server, pos)
-    opened = [line for line in lines if line.get("msg") == "opened"]
-    check(opened and opened[0].get("topics", 0) >= 1, "restart log does not show the log reopened: %s" % lines)
+    want = "opened after an unclean shutdown: logs recovered" if after_crash else "opened after a clean shutdown"
+    opened = [line for line in lines if line.get("msg") == want]
+    check(opened and opened[0].get("topics", 0) >= 1, "restart log lacks %r: %s" % (want, lines))
     errors = [line for line in lines if line.get("level") == "error"]
     check(not errors, "errors while restarting: %s" % errors)
     return lines, took
@@ -222,7 +224,7 @@ def main():
         garbage = bytes(rng.randrange(256) for _ in range(100))
         with open(seg0, "ab") as f:
             f.write(garbage)
-        lines, _ = restart(server)
+        lines, _ = restart(server, after_crash=False)
         warned = warnings_about(lines, "truncated 100 bytes")
         check(warned and os.path.basename(seg0) in json.dumps(warned[0]),
               "no truncation warning for %s: %s" % (seg0, lines))
@@ -237,7 +239,7 @@ def main():
         cut = size // 2
         with open(seg1, "r+b") as f:
             f.truncate(pos + size - cut)
-        lines, _ = restart(server)
+        lines, _ = restart(server, after_crash=False)
         warned = warnings_about(lines, "truncated %d bytes" % (size - cut))
         check(warned and os.path.basename(seg1) in json.dumps(warned[0]),
               "no warning truncating %d bytes of %s: %s" % (size - cut, seg1, lines))

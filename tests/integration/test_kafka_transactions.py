@@ -24,7 +24,6 @@ sys.path.insert(0, os.path.dirname(__file__))
 from kafka_proxy import FaultPlan, KafkaProxy  # noqa: E402
 from tide_server import TideServer, check, free_port  # noqa: E402
 
-from kafka import TopicPartition  # noqa: E402
 from kafka.admin import KafkaAdminClient  # noqa: E402
 
 CLIENT = os.path.join(os.environ.get("TIDE_TEST_CLIENTS", "build/release/test-clients"), "rdkafka_client")

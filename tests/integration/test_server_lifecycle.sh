@@ -49,6 +49,7 @@ grep -q '"msg":"stopped"' "$WORK_DIR/server.log" || fail "no clean-stop log line
 
 # The lock dies with the process: a restart on the same directory works, and so does SIGINT.
 start_server
+grep -q '"msg":"opened after a clean shutdown"' "$WORK_DIR/server.log" || fail "restart after a clean stop not recognised"
 kill -INT "$SERVER_PID"; rc=0; wait "$SERVER_PID" || rc=$?; SERVER_PID=""
 [[ $rc -eq 0 ]] || fail "SIGINT exit status $rc"
 echo "PASS test_server_lifecycle"
