@@ -12,13 +12,17 @@
 //
 // Prints (throughputs: median of TIDE_BENCH_REPS runs; MB = 10^6 bytes of record values):
 //   RESULT loopback_tcp_throughput <MB/s> MB/s
+//   RESULT loopback_tcp_mb_per_cpu_s <MB per CPU second> MB/cpu-s
 //   RESULT kafka_produce_{100b,1kb}_throughput <MB/s> MB/s
 //   RESULT kafka_produce_{100b,1kb}_records <n> records/s
 //   RESULT kafka_produce_{100b,1kb}_vs_loopback <ratio> ratio
+//   RESULT kafka_produce_{100b,1kb}_{server,client}_mb_per_cpu_s <MB per CPU second> MB/cpu-s
 //   RESULT kafka_consume_{100b,1kb}_throughput <MB/s> MB/s
 //   RESULT kafka_consume_{100b,1kb}_records <n> records/s
+//   RESULT kafka_consume_{100b,1kb}_server_mb_per_cpu_s <MB per CPU second> MB/cpu-s
 //   RESULT kafka_e2e_latency_{p50,p99,p999,max} <ms> ms
 //   RESULT kafka_e2e_latency_rate <achieved records/s> records/s
+//   RESULT loopback_tcp_latency_{p50,p99,p999,max} <ms> ms   (same schedule over plain TCP)
 // Lines starting with INFO are per-run details. See bench/README.md.
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -135,6 +139,21 @@ void Cleanup() {
 
 void Die(const std::string& msg) {
   std::fprintf(stderr, "kafka_broker_bench: %s\n", msg.c_str());
+  if (!g_data_dir.empty()) {
+    // The server's own log usually says why (the directory is removed below).
+    std::string log_path = g_data_dir + "/server.log";
+    if (FILE* f = std::fopen(log_path.c_str(), "r")) {
+      std::vector<std::string> lines;
+      char line[4096];
+      while (std::fgets(line, sizeof(line), f) != nullptr) {
+        lines.emplace_back(line);
+        if (lines.size() > 20) lines.erase(lines.begin());
+      }
+      std::fclose(f);
+      std::fprintf(stderr, "last lines of %s:\n", log_path.c_str());
+      for (const auto& l : lines) std::fputs(l.c_str(), stderr);
+    }
+  }
   Cleanup();
   std::exit(1);
 }
@@ -183,10 +202,21 @@ bool Healthy(int http_port) {
 
 std::string DefaultTideBin() {
   if (const char* env = std::getenv("TIDE_BIN"); env != nullptr && *env != '\0') return env;
-  // This file is <repo>/bench/kafka_broker_bench.cc.
-  std::filesystem::path repo = std::filesystem::path(__FILE__).parent_path().parent_path();
-  if (repo.empty()) repo = ".";
-  return (repo / "build/release/bin/tide").string();
+  // The repository is the first ancestor of this executable (<repo>/build/<dir>/bench/) or of
+  // this source file that holds bench/kafka_broker_bench.cc; fall back to the working directory.
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<fs::path> starts;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) starts.push_back(exe.parent_path());
+  fs::path src(__FILE__);
+  if (src.is_absolute()) starts.push_back(src.parent_path());
+  for (fs::path dir : starts) {
+    for (; !dir.empty() && dir != dir.root_path(); dir = dir.parent_path()) {
+      if (fs::exists(dir / "bench/kafka_broker_bench.cc", ec)) return (dir / "build/release/bin/tide").string();
+    }
+  }
+  return "build/release/bin/tide";
 }
 
 // Starts `tide server` on free loopback ports; returns the Kafka bootstrap address.
@@ -225,9 +255,9 @@ std::string StartServer(const std::string& tide_bin) {
     int status = 0;
     if (::waitpid(pid, &status, WNOHANG) == pid) {
       g_server_pid = -1;
-      Die("tide server exited during startup; see " + log_path);
+      Die("tide server exited during startup");
     }
-    if (SecondsSince(start) > 30) Die("tide server not healthy after 30 s; see " + log_path);
+    if (SecondsSince(start) > 30) Die("tide server not healthy after 30 s");
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   std::printf("INFO server %s pid %d kafka %s http %s healthy after %.2f s\n", tide_bin.c_str(), pid,
@@ -429,7 +459,7 @@ void CreateTopic(const std::string& bootstrap, const std::string& topic) {
   rd_kafka_queue_t* q = rd_kafka_queue_new(rk);
   rd_kafka_CreateTopics(rk, &nt, 1, nullptr, q);
   rd_kafka_event_t* ev = rd_kafka_queue_poll(q, 15000);
-  if (ev == nullptr) Die("CreateTopics timed out");
+  if (ev == nullptr) Die("CreateTopics timed out (is the server's Kafka listener up?)");
   if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) Die(std::string("CreateTopics: ") + rd_kafka_event_error_string(ev));
   const rd_kafka_CreateTopics_result_t* res = rd_kafka_event_CreateTopics_result(ev);
   size_t n = 0;

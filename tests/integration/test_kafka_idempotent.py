@@ -100,6 +100,8 @@ def main():
         produced = metric(metrics, "tide_kafka_produced_records_total", 'topic="%s"' % TOPIC)
         produce_requests = metric(metrics, "tide_kafka_requests_total", 'api="Produce"')
         check(produced == COUNT, "broker counted %d produced records, want %d" % (produced, COUNT))
+        duplicates = metric(metrics, "tide_kafka_produce_duplicates_total", 'topic="%s"' % TOPIC)
+        check(duplicates >= 1, "the broker detected no retried duplicate batch (re-sent: %d)" % len(resent))
         check(produce_requests >= proxy.requests["Produce"],
               "broker handled %d Produce requests, proxy forwarded %d" % (produce_requests, proxy.requests["Produce"]))
         print("%d records exactly once after %d delayed responses and %d cut connections; "

@@ -65,6 +65,9 @@ Broker::Broker(io::EventLoop* loop, log::LogManager* logs, GroupCoordinator* gro
                                          {"topic"});
   fetched_bytes_ = &metrics->AddCounter("tide_kafka_fetched_bytes_total", "Record batch bytes returned by Fetch",
                                         {"topic"});
+  produce_duplicates_ = &metrics->AddCounter(
+      "tide_kafka_produce_duplicates_total",
+      "Retried idempotent batches acknowledged with their original offsets and not stored again", {"topic"});
   produce_errors_ = &metrics->AddCounter("tide_kafka_produce_errors_total", "Partitions of Produce requests refused, by error",
                                          {"error"});
 }

@@ -82,7 +82,11 @@ class Broker : public RequestHandler {
     Context ctx;
     FetchRequest request;
     io::EventLoop::TimerId timer = 0;
+    // Its connection closed. Marked rather than erased because a connection can close while
+    // OnLogAppended walks the list (a reply's send fails); PruneAbandonedFetches erases later.
+    bool abandoned = false;
   };
+  void PruneAbandonedFetches();
   template <class Response>
   void Reply(const Context& ctx, const Response& response);
   template <class Request>
@@ -138,6 +142,7 @@ class Broker : public RequestHandler {
   base::Family<base::Counter>* produced_bytes_;
   base::Family<base::Counter>* fetched_bytes_;
   base::Family<base::Counter>* produce_errors_;
+  base::Family<base::Counter>* produce_duplicates_;
 };
 
 }  // namespace tide::kafka

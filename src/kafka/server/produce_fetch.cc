@@ -74,6 +74,8 @@ Status Broker::HandleProduce(Context ctx, Reader& r) {
             produced_records_->WithLabels({topic.name}).Increment(result->record_count);
             produced_bytes_->WithLabels({topic.name}).Increment(static_cast<double>(part.records.bytes.size()));
             appended = true;
+          } else {
+            produce_duplicates_->WithLabels({topic.name}).Increment();
           }
         } else {
           status = result.status();
@@ -183,7 +185,8 @@ Status Broker::HandleFetch(Context ctx, Reader& r) {
     return Status::OK();
   }
   // Park until enough data arrives or max_wait_ms passes.
-  pending_fetches_.push_back(PendingFetch{std::move(ctx), std::move(req), 0});
+  PruneAbandonedFetches();
+  pending_fetches_.push_back(PendingFetch{std::move(ctx), std::move(req), 0, false});
   auto it = std::prev(pending_fetches_.end());
   int32_t wait = std::min(it->request.max_wait_ms, options_.fetch_max_wait_cap_ms);
   it->timer = loop_->RunAfter(wait, [this, it] { FinishFetch(it); });
@@ -201,8 +204,13 @@ void Broker::FinishFetch(std::list<PendingFetch>::iterator it) {
 }
 
 void Broker::OnLogAppended() {
+  PruneAbandonedFetches();
   for (auto it = pending_fetches_.begin(); it != pending_fetches_.end();) {
     auto next = std::next(it);
+    if (it->abandoned) {
+      it = next;
+      continue;
+    }
     const FetchRequest& req = it->request;
     bool read_committed = req.isolation_level == 1;
     bool has_new_data = false;
@@ -229,19 +237,29 @@ void Broker::OnLogAppended() {
 }
 
 void Broker::CompletePendingFetches() {
-  while (!pending_fetches_.empty()) FinishFetch(pending_fetches_.begin());
+  PruneAbandonedFetches();
+  while (!pending_fetches_.empty()) {
+    auto it = pending_fetches_.begin();
+    if (it->abandoned) {
+      pending_fetches_.erase(it);
+    } else {
+      FinishFetch(it);
+    }
+  }
 }
 
 void Broker::ConnectionClosed(uint64_t connection_id) {
-  for (auto it = pending_fetches_.begin(); it != pending_fetches_.end();) {
-    auto next = std::next(it);
-    if (it->ctx.connection.id == connection_id) {
-      loop_->CancelTimer(it->timer);
-      pending_fetches_.erase(it);
+  for (auto& pending : pending_fetches_) {
+    if (pending.ctx.connection.id == connection_id && !pending.abandoned) {
+      loop_->CancelTimer(pending.timer);
+      pending.abandoned = true;
     }
-    it = next;
   }
   GroupConnectionClosed(connection_id);
+}
+
+void Broker::PruneAbandonedFetches() {
+  pending_fetches_.remove_if([](const PendingFetch& p) { return p.abandoned; });
 }
 
 // ---- ListOffsets ----
