@@ -72,7 +72,8 @@ double Median(std::vector<double> v) {
 }
 
 void Result(const std::string& name, double value, const char* unit) {
-  std::printf("RESULT %s %.6g %s\n", name.c_str(), value, unit);
+  // Plain decimal notation (no exponent), so that scripts can parse every value the same way.
+  std::printf(value >= 1e5 ? "RESULT %s %.0f %s\n" : "RESULT %s %.6g %s\n", name.c_str(), value, unit);
   std::fflush(stdout);
 }
 

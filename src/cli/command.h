@@ -21,5 +21,6 @@ void AddServerCommand(CLI::App& app, CommandResult& result);
 void AddTopicCommands(CLI::App& app, CommandResult& result);
 void AddProduceConsumeCommands(CLI::App& app, CommandResult& result);
 void AddGroupCommands(CLI::App& app, CommandResult& result);
+void AddParquetCommands(CLI::App& app, CommandResult& result);
 
 }  // namespace tide::cli

@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
   tide::cli::AddTopicCommands(app, result);
   tide::cli::AddProduceConsumeCommands(app, result);
   tide::cli::AddGroupCommands(app, result);
+  tide::cli::AddParquetCommands(app, result);
 
   if (argc > 1 && argv[1][0] != '-' && FindSubcommand(&app, argv[1]) == nullptr) {
     std::fprintf(stderr, "tide: error: unknown command '%s' (see 'tide --help')\n", argv[1]);
