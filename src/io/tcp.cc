@@ -5,6 +5,8 @@
 #include <netdb.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -150,12 +152,17 @@ void TcpConnection::OnEvents(uint32_t events) {
 void TcpConnection::HandleRead() {
   bool peer_closed = false;
   for (;;) {
+    // Grow the buffer by what the socket holds, not a fixed chunk: resizing zero-fills, and
+    // zero-filling 64 KiB for a 100-byte request showed up in profiles.
+    int available = 0;
+    if (ioctl(fd_, FIONREAD, &available) != 0 || available <= 0) available = 4096;
+    size_t want = std::min<size_t>(static_cast<size_t>(available), kReadChunk * 16);
     size_t old = input_.size();
-    input_.resize(old + kReadChunk);
-    ssize_t n = ::read(fd_, input_.data() + old, kReadChunk);
+    input_.resize(old + want);
+    ssize_t n = ::read(fd_, input_.data() + old, want);
     if (n > 0) {
       input_.resize(old + static_cast<size_t>(n));
-      if (static_cast<size_t>(n) < kReadChunk) break;
+      if (static_cast<size_t>(n) < want) break;
       continue;
     }
     input_.resize(old);
@@ -181,21 +188,29 @@ void TcpConnection::HandleRead() {
   }
 }
 
-void TcpConnection::Send(const uint8_t* data, size_t n) {
-  if (fd_ < 0 || n == 0) return;
+void TcpConnection::Send(const uint8_t* data, size_t n) { Send(data, n, nullptr, 0); }
+
+void TcpConnection::Send(const uint8_t* head, size_t head_n, const uint8_t* body, size_t body_n) {
+  if (fd_ < 0 || head_n + body_n == 0) return;
   if (pending_output() == 0) {
-    ssize_t written = ::send(fd_, data, n, MSG_NOSIGNAL);
+    // One writev for both parts: with TCP_NODELAY, two sends would be two packets.
+    iovec iov[2] = {{const_cast<uint8_t*>(head), head_n}, {const_cast<uint8_t*>(body), body_n}};
+    ssize_t written = ::writev(fd_, iov, body_n > 0 ? 2 : 1);
     if (written < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
       Close();
       return;
     }
-    if (written > 0) {
-      data += written;
-      n -= static_cast<size_t>(written);
-    }
+    size_t done = written > 0 ? static_cast<size_t>(written) : 0;
+    size_t from_head = std::min(done, head_n);
+    head += from_head;
+    head_n -= from_head;
+    size_t from_body = std::min(done - from_head, body_n);
+    body += from_body;
+    body_n -= from_body;
   }
-  if (n > 0) {
-    output_.insert(output_.end(), data, data + n);
+  if (head_n + body_n > 0) {
+    output_.insert(output_.end(), head, head + head_n);
+    if (body_n > 0) output_.insert(output_.end(), body, body + body_n);
     UpdateInterest();
   }
 }

@@ -55,6 +55,8 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
   void Consume(size_t n);
   // Queues bytes for sending; sends as much as possible now.
   void Send(const uint8_t* data, size_t n);
+  // Sends `head` then `body` as one write (a frame's size prefix and its contents).
+  void Send(const uint8_t* head, size_t head_n, const uint8_t* body, size_t body_n);
   void Send(const std::vector<uint8_t>& data) { Send(data.data(), data.size()); }
   // Sends what is queued, then closes. Further input is ignored.
   void CloseAfterFlush();

@@ -132,8 +132,7 @@ void KafkaListener::Deliver(Connection& c, uint64_t sequence, std::optional<std:
       const std::vector<uint8_t>& body = *node.mapped();
       uint8_t size[4];
       base::StoreBigEndian32(size, static_cast<uint32_t>(body.size()));
-      c.tcp->Send(size, 4);
-      c.tcp->Send(body);
+      c.tcp->Send(size, 4, body.data(), body.size());
       bytes_out_->Increment(4.0 + static_cast<double>(body.size()));
     }
     c.next_to_send++;
