@@ -95,6 +95,15 @@ Result<rd_kafka_event_t*> WaitAdminResult(rd_kafka_queue_t* queue, int timeout_m
   return ev;
 }
 
+// The first failed topic of a CreateTopics/DeleteTopics/CreatePartitions result.
+Status TopicResultsStatus(const rd_kafka_topic_result_t** results, size_t n, const std::string& what) {
+  for (size_t i = 0; i < n; ++i) {
+    Status s = ItemStatus(rd_kafka_topic_result_error(results[i]), rd_kafka_topic_result_error_string(results[i]), what);
+    if (!s.ok()) return s;
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 // ---- AdminClient ----
@@ -144,10 +153,7 @@ Status AdminClient::CreateTopic(const std::string& name, int partitions,
   TIDE_ASSIGN_OR_RETURN(rd_kafka_event_t * ev, WaitAdminResult(impl_->queue, impl_->options.timeout_ms, what));
   size_t n = 0;
   const rd_kafka_topic_result_t** results = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &n);
-  Status s;
-  for (size_t i = 0; i < n && s.ok(); ++i) {
-    s = ItemStatus(rd_kafka_topic_result_error(results[i]), rd_kafka_topic_result_error_string(results[i]), what);
-  }
+  Status s = TopicResultsStatus(results, n, what);
   rd_kafka_event_destroy(ev);
   return s;
 }
@@ -162,10 +168,7 @@ Status AdminClient::DeleteTopic(const std::string& name) {
   TIDE_ASSIGN_OR_RETURN(rd_kafka_event_t * ev, WaitAdminResult(impl_->queue, impl_->options.timeout_ms, what));
   size_t n = 0;
   const rd_kafka_topic_result_t** results = rd_kafka_DeleteTopics_result_topics(rd_kafka_event_DeleteTopics_result(ev), &n);
-  Status s;
-  for (size_t i = 0; i < n && s.ok(); ++i) {
-    s = ItemStatus(rd_kafka_topic_result_error(results[i]), rd_kafka_topic_result_error_string(results[i]), what);
-  }
+  Status s = TopicResultsStatus(results, n, what);
   rd_kafka_event_destroy(ev);
   return s;
 }
@@ -183,10 +186,7 @@ Status AdminClient::CreatePartitions(const std::string& name, int total_partitio
   size_t n = 0;
   const rd_kafka_topic_result_t** results =
       rd_kafka_CreatePartitions_result_topics(rd_kafka_event_CreatePartitions_result(ev), &n);
-  Status s;
-  for (size_t i = 0; i < n && s.ok(); ++i) {
-    s = ItemStatus(rd_kafka_topic_result_error(results[i]), rd_kafka_topic_result_error_string(results[i]), what);
-  }
+  Status s = TopicResultsStatus(results, n, what);
   rd_kafka_event_destroy(ev);
   return s;
 }
