@@ -67,7 +67,7 @@ class Reader {
   }
 
   Status I32(int32_t* out) {
-    int64_t v;
+    int64_t v = 0;
     TIDE_RETURN_IF_ERROR(I64(&v));
     if (v < INT32_MIN || v > INT32_MAX) return Error("i32 out of range");
     *out = static_cast<int32_t>(v);
@@ -91,7 +91,7 @@ class Reader {
     if (*type == kStop) return Status::OK();
     const uint8_t delta = b >> 4;
     if (delta == 0) {
-      int32_t v;
+      int32_t v = 0;
       TIDE_RETURN_IF_ERROR(I32(&v));
       if (v < INT16_MIN || v > INT16_MAX) return Error("field id out of range");
       *id = static_cast<int16_t>(v);
@@ -208,7 +208,7 @@ Status ReadI64(Reader& r, uint8_t t, const char* f, int64_t* out) {
 }
 Status ReadI16(Reader& r, uint8_t t, const char* f, int16_t* out) {
   if (t != kI16) return r.Skip(t, 1);
-  int32_t v;
+  int32_t v = 0;
   TIDE_RETURN_IF_ERROR(r.I32(&v));
   if (v < INT16_MIN || v > INT16_MAX) return r.Error("i16 out of range");
   *out = static_cast<int16_t>(v);
@@ -225,7 +225,7 @@ Status ReadString(Reader& r, uint8_t t, const char* f, std::string* out) {
 }
 template <typename E>
 Status ReadEnum(Reader& r, uint8_t t, const char* f, E* out) {
-  int32_t v;
+  int32_t v = 0;
   TIDE_RETURN_IF_ERROR(ReadI32(r, t, f, &v));
   *out = static_cast<E>(v);
   return Status::OK();
@@ -290,9 +290,10 @@ Status DecodeKeyValues(Reader& r, uint8_t t, int depth, std::vector<KeyValue>* o
 
 Status DecodeStatistics(Reader& r, int depth, Statistics* s) {
   return ReadStruct(r, depth, [&](int16_t id, uint8_t t) -> Status {
+    // Initialized: a field sent with an unexpected wire type is skipped, not read.
     std::string v;
-    int64_t i;
-    bool b;
+    int64_t i = 0;
+    bool b = false;
     switch (id) {
       case 1: TIDE_RETURN_IF_ERROR(ReadString(r, t, "Statistics.max", &v)); s->max = std::move(v); return Status::OK();
       case 2: TIDE_RETURN_IF_ERROR(ReadString(r, t, "Statistics.min", &v)); s->min = std::move(v); return Status::OK();
@@ -362,7 +363,7 @@ Status DecodeLogicalType(Reader& r, int depth, LogicalType* lt) {
 
 Status DecodeSchemaElement(Reader& r, int depth, SchemaElement* e) {
   return ReadStruct(r, depth, [&](int16_t id, uint8_t t) -> Status {
-    int32_t v;
+    int32_t v = 0;
     switch (id) {
       case 1: TIDE_RETURN_IF_ERROR(ReadI32(r, t, "SchemaElement.type", &v)); e->type = static_cast<PhysicalType>(v); return Status::OK();
       case 2: return ReadI32(r, t, "SchemaElement.type_length", &e->type_length);
@@ -381,8 +382,8 @@ Status DecodeSchemaElement(Reader& r, int depth, SchemaElement* e) {
 
 Status DecodeColumnMetaData(Reader& r, int depth, ColumnMetaData* m) {
   return ReadStruct(r, depth, [&](int16_t id, uint8_t t) -> Status {
-    int64_t i;
-    int32_t v;
+    int64_t i = 0;
+    int32_t v = 0;
     switch (id) {
       case 1: return ReadEnum(r, t, "ColumnMetaData.type", &m->type);
       case 2:
@@ -428,8 +429,8 @@ Status DecodeColumnMetaData(Reader& r, int depth, ColumnMetaData* m) {
 
 Status DecodeColumnChunk(Reader& r, int depth, ColumnChunk* c) {
   return ReadStruct(r, depth, [&](int16_t id, uint8_t t) -> Status {
-    int64_t i;
-    int32_t v;
+    int64_t i = 0;
+    int32_t v = 0;
     std::string s;
     switch (id) {
       case 1: TIDE_RETURN_IF_ERROR(ReadString(r, t, "ColumnChunk.file_path", &s)); c->file_path = std::move(s); return Status::OK();
@@ -451,8 +452,8 @@ Status DecodeColumnChunk(Reader& r, int depth, ColumnChunk* c) {
 
 Status DecodeRowGroup(Reader& r, int depth, RowGroup* g) {
   return ReadStruct(r, depth, [&](int16_t id, uint8_t t) -> Status {
-    int64_t i;
-    int16_t s;
+    int64_t i = 0;
+    int16_t s = 0;
     switch (id) {
       case 1:
         return ReadList(r, t, "RowGroup.columns", kStruct, [&]() {
@@ -530,7 +531,7 @@ base::Result<PageHeader> DecodePageHeader(std::span<const uint8_t> bytes, size_t
   PageHeader h;
   const int depth = 0;
   Status st = ReadStruct(r, depth, [&](int16_t id, uint8_t t) -> Status {
-    int32_t v;
+    int32_t v = 0;
     switch (id) {
       case 1: return ReadEnum(r, t, "PageHeader.type", &h.type);
       case 2: return ReadI32(r, t, "PageHeader.uncompressed_page_size", &h.uncompressed_page_size);
