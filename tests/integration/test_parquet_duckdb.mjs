@@ -185,6 +185,19 @@ function asTide(v) {
   return v;
 }
 
+// Tide's JSON lines against DuckDB's rows of the same file: the first difference, or null.
+function compareRows(lines, duckRows) {
+  if (lines.length !== duckRows.length) return `row count: tide ${lines.length}, duckdb ${duckRows.length}`;
+  for (let r = 0; r < lines.length; r++) {
+    const t = parseJson(lines[r]);
+    const d = duckRows[r];
+    for (const k of Object.keys(d)) {
+      if (!eq(t[k], d[k])) return `row ${r} column ${k}: tide ${JSON.stringify(t[k])} duckdb ${JSON.stringify(d[k])}`;
+    }
+  }
+  return null;
+}
+
 const rewriteHelp = spawnSync(tideBin, ['parquet', 'rewrite', '--help'], { encoding: 'utf8' });
 const canRewrite = !rewriteHelp.error && rewriteHelp.status === 0;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'tide-parquet-'));
@@ -209,21 +222,7 @@ for (const file of listFiles(dataDir)) {
     continue;
   }
   const lines = tide.stdout.split('\n').filter((l) => l.length > 0);
-  let problem = null;
-  if (lines.length !== duckRows.length) {
-    problem = `row count: tide ${lines.length}, duckdb ${duckRows.length}`;
-  } else {
-    for (let r = 0; r < lines.length && !problem; r++) {
-      const t = parseJson(lines[r]);
-      const d = duckRows[r];
-      for (const k of Object.keys(d)) {
-        if (!eq(t[k], d[k])) {
-          problem = `row ${r} column ${k}: tide ${JSON.stringify(t[k])} duckdb ${JSON.stringify(d[k])}`;
-          break;
-        }
-      }
-    }
-  }
+  const problem = compareRows(lines, duckRows);
   if (problem) { failed++; failures.push(`${rel}: ${problem}`.slice(0, 500)); }
   else { matched++; console.log(`match ${rel} (${lines.length} rows)`); }
 
@@ -253,10 +252,32 @@ for (const file of listFiles(dataDir)) {
   if (rproblem) { rewriteFailed++; failures.push(`${rel}: ${rproblem}`.slice(0, 500)); }
   else rewriteMatched++;
 }
+
+// Files DuckDB writes, with every codec, read by Tide identically.
+let duckWrittenMatched = 0;
+await con.run(`CREATE TABLE mixed AS SELECT
+    i::INTEGER AS id, (i * 1000003)::BIGINT AS big, (i % 100)::TINYINT AS tiny, (i % 3 = 0) AS flag,
+    CASE WHEN i % 7 = 0 THEN NULL ELSE i / 8.0 END AS dbl, (i * 0.01)::FLOAT AS flt,
+    (i * 1.25)::DECIMAL(18, 2) AS price, (i * 3.5)::DECIMAL(38, 10) AS wide,
+    'name-' || (i % 17) AS name, CASE WHEN i % 5 = 0 THEN NULL ELSE 'v' || i END AS maybe,
+    encode('bytes' || i) AS raw, DATE '2020-01-01' + i::INTEGER AS day,
+    TIMESTAMP '2024-02-29 12:00:00' + INTERVAL (i) SECOND AS ts,
+    TIMESTAMPTZ '2024-02-29 12:00:00+00' + INTERVAL (i) MINUTE AS tstz,
+    [i, i + 1, NULL] AS ints, {'a': i, 'b': 'x' || i} AS rec, MAP {'k' || (i % 3): i} AS m
+  FROM range(0, 5000) t(i)`);
+for (const codec of ['uncompressed', 'snappy', 'gzip', 'zstd', 'lz4', 'brotli']) {
+  const file = path.join(tmp, `duckdb-${codec}.parquet`);
+  await con.run(`COPY mixed TO ${quote(file)} (FORMAT parquet, COMPRESSION ${codec}, ROW_GROUP_SIZE 1000)`);
+  const tide = spawnSync(tideBin, ['parquet', 'cat', file], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const problem = tide.status !== 0 ? `tide failed: ${(tide.stderr || '').trim().slice(0, 300)}`
+    : compareRows(tide.stdout.split('\n').filter((l) => l.length > 0), await duckRead(file));
+  if (problem) { failed++; failures.push(`duckdb-written ${codec}: ${problem}`.slice(0, 500)); }
+  else { duckWrittenMatched++; console.log(`match duckdb-written ${codec} (5000 rows)`); }
+}
 rmSync(tmp, { recursive: true, force: true });
 
-console.log(`\nparquet vs duckdb: ${matched} files match, ${failed} differ or fail, ` +
-            `${expected} refused as expected, ${duckSkipped} unreadable by duckdb`);
+console.log(`\nparquet vs duckdb: ${matched} corpus files and ${duckWrittenMatched} DuckDB-written files match, ` +
+            `${failed} differ or fail, ${expected} refused as expected, ${duckSkipped} unreadable by duckdb`);
 for (const f of failures) console.log(`FAIL ${f}`);
 if (canRewrite) {
   console.log(`writer (tide parquet rewrite, read back by duckdb): ${rewriteMatched} files match, ${rewriteFailed} differ or fail`);
