@@ -2,7 +2,7 @@
 // render the metadata and the rows as JSON. Any crash, hang, sanitizer report or oversized
 // allocation is a bug: the reader must answer every input with a value or an error.
 //
-//   build/helper-pfuzz/fuzz/parquet_reader_fuzz -max_total_time=60 CORPUS_DIR \
+//   build/fuzz/fuzz/parquet_reader_fuzz -max_total_time=60 CORPUS_DIR \
 //       ../shared/testdata/parquet-testing/data
 #include <cstddef>
 #include <cstdint>
