@@ -176,7 +176,8 @@ class GroupCoordinatorTest : public ::testing::Test {
     req.group_id = group;
     req.generation_id = generation;
     req.member_id = member;
-    for (auto& [topic, partition, offset] : offsets) {
+    for (auto& [topic_binding, partition, offset] : offsets) {
+      const std::string& topic = topic_binding;  // lambdas cannot capture bindings before clang 16
       auto it = std::find_if(req.topics.begin(), req.topics.end(), [&](auto& t) { return t.name == topic; });
       if (it == req.topics.end()) {
         req.topics.emplace_back().name = topic;
