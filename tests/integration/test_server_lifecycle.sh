@@ -23,7 +23,7 @@ rc=0; "$TIDE_BIN" server --config "$WORK_DIR/bad.yaml" 2>"$WORK_DIR/err" || rc=$
 [[ $rc -eq 2 ]] || fail "unknown key in config file exited $rc, want 2"
 grep -q "bad.yaml: unknown config key 'kafka.lisen' (did you mean 'kafka.listen'?)" "$WORK_DIR/err" ||
   fail "config file error: $(cat "$WORK_DIR/err")"
-rc=0; "$TIDE_BIN" topic list -b 127.0.0.1:1 --timeout-ms 500 2>"$WORK_DIR/err" || rc=$?
+rc=0; "$TIDE_BIN" topic list -b "127.0.0.1:$(free_port)" --timeout-ms 500 2>"$WORK_DIR/err" || rc=$?
 [[ $rc -eq 1 ]] || fail "unreachable broker exited $rc, want 1"
 [[ $(wc -l <"$WORK_DIR/err") -eq 1 ]] || fail "runtime error is not one line: $(cat "$WORK_DIR/err")"
 
