@@ -48,7 +48,7 @@ class Reader {
   Status Varint(uint64_t* out) {
     uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
-      uint8_t b;
+      uint8_t b = 0;
       TIDE_RETURN_IF_ERROR(Byte(&b));
       v |= static_cast<uint64_t>(b & 0x7F) << shift;
       if (!(b & 0x80)) {
@@ -85,7 +85,7 @@ class Reader {
 
   // Field header: returns type kStop at the end of a struct. *id is updated (delta encoding).
   Status FieldHeader(uint8_t* type, int16_t* id) {
-    uint8_t b;
+    uint8_t b = 0;
     TIDE_RETURN_IF_ERROR(Byte(&b));
     *type = b & 0x0F;
     if (*type == kStop) return Status::OK();
@@ -102,7 +102,7 @@ class Reader {
   }
 
   Status ListHeader(uint8_t* elem_type, uint32_t* size) {
-    uint8_t b;
+    uint8_t b = 0;
     TIDE_RETURN_IF_ERROR(Byte(&b));
     *elem_type = b & 0x0F;
     uint64_t n = b >> 4;
@@ -123,7 +123,7 @@ class Reader {
       case kBoolTrue:
       case kBoolFalse: return Status::OK();
       case kByte: {
-        uint8_t b;
+        uint8_t b = 0;
         return Byte(&b);
       }
       case kI16:
@@ -150,7 +150,7 @@ class Reader {
         TIDE_RETURN_IF_ERROR(ListHeader(&et, &n));
         for (uint32_t i = 0; i < n; ++i) {
           if (et == kBoolTrue || et == kBoolFalse) {
-            uint8_t b;
+            uint8_t b = 0;
             TIDE_RETURN_IF_ERROR(Byte(&b));
           } else {
             TIDE_RETURN_IF_ERROR(Skip(et, depth + 1));
@@ -168,7 +168,7 @@ class Reader {
         for (uint64_t i = 0; i < n; ++i) {
           for (uint8_t t : {static_cast<uint8_t>(kv >> 4), static_cast<uint8_t>(kv & 0x0F)}) {
             if (t == kBoolTrue || t == kBoolFalse) {
-              uint8_t b;
+              uint8_t b = 0;
               TIDE_RETURN_IF_ERROR(Byte(&b));
             } else {
               TIDE_RETURN_IF_ERROR(Skip(t, depth + 1));
@@ -254,7 +254,7 @@ Status ReadList(Reader& r, uint8_t t, const char* f, uint8_t want_elem, Fn&& ele
   if (n > 0 && et != want_elem) {
     for (uint32_t i = 0; i < n; ++i) {
       if (et == kBoolTrue || et == kBoolFalse) {
-        uint8_t b;
+        uint8_t b = 0;
         TIDE_RETURN_IF_ERROR(r.Byte(&b));
       } else {
         TIDE_RETURN_IF_ERROR(r.Skip(et, 2));
@@ -342,7 +342,7 @@ Status DecodeLogicalType(Reader& r, int depth, LogicalType* lt) {
         return ReadStruct(r, depth + 1, [&](int16_t fid, uint8_t ft) -> Status {
           if (fid == 1) {
             if (ft != kByte) return r.Skip(ft, depth + 2);
-            uint8_t b;
+            uint8_t b = 0;
             TIDE_RETURN_IF_ERROR(r.Byte(&b));
             lt->bit_width = static_cast<int8_t>(b);
             return Status::OK();

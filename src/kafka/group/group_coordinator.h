@@ -233,6 +233,12 @@ class GroupCoordinator {
   ErrorCode ValidateOffsetCommit(const Group& g, int32_t generation, const std::string& member_id,
                                  const std::optional<std::string>& instance_id, bool transactional) const;
   bool PartitionExists(const std::string& topic, int32_t partition) const;
+  // OffsetCommit and TxnOffsetCommit: NONE when the partition exists and its metadata fits.
+  ErrorCode CheckCommittedPartition(const std::string& topic, int32_t partition,
+                                    const std::optional<std::string>& metadata) const;
+  // Persists (fsynced) and applies offset records; on a disk error marks every accepted
+  // partition COORDINATOR_NOT_AVAILABLE. Returns whether the records were stored.
+  bool StoreOffsetRecords(const std::vector<group::GroupRecord>& records, const std::vector<ErrorCode*>& accepted);
   void ApplyRecord(const group::GroupRecord& r);
   void ApplyTxnCompletion(int64_t producer_id, bool commit);
   base::Status Persist(const std::vector<group::GroupRecord>& records, bool sync);

@@ -282,6 +282,26 @@ void GroupCoordinator::ExpireOffsets() {
 // ---------------------------------------------------------------------------------------------
 // OffsetCommit / TxnOffsetCommit
 
+ErrorCode GroupCoordinator::CheckCommittedPartition(const std::string& topic, int32_t partition,
+                                                    const std::optional<std::string>& metadata) const {
+  if (!PartitionExists(topic, partition)) return ErrorCode::kUnknownTopicOrPartition;
+  if (metadata && static_cast<int64_t>(metadata->size()) > options_.offset_metadata_max_bytes) {
+    return ErrorCode::kOffsetMetadataTooLarge;
+  }
+  return ErrorCode::kNone;
+}
+
+bool GroupCoordinator::StoreOffsetRecords(const std::vector<GroupRecord>& records,
+                                          const std::vector<ErrorCode*>& accepted) {
+  if (records.empty()) return false;
+  if (!Persist(records, true).ok()) {
+    for (ErrorCode* error : accepted) *error = ErrorCode::kCoordinatorNotAvailable;
+    return false;
+  }
+  for (const auto& r : records) ApplyRecord(r);
+  return true;
+}
+
 bool GroupCoordinator::PartitionExists(const std::string& topic, int32_t partition) const {
   if (partition < 0) return false;
   return !options_.partition_exists || options_.partition_exists(topic, partition);
@@ -336,20 +356,14 @@ OffsetCommitResponse GroupCoordinator::OffsetCommit(const OffsetCommitRequest& r
 
   const int64_t now = base::WallMillis();
   std::vector<GroupRecord> records;
-  std::vector<OffsetCommitResponse::OffsetCommitResponsePartition*> accepted;
+  std::vector<ErrorCode*> accepted;
   for (size_t ti = 0; ti < req.topics.size(); ++ti) {
     const auto& t = req.topics[ti];
     for (size_t pi = 0; pi < t.partitions.size(); ++pi) {
       const auto& p = t.partitions[pi];
       auto& out = resp.topics[ti].partitions[pi];
-      if (!PartitionExists(t.name, p.partition_index)) {
-        out.error_code = ErrorCode::kUnknownTopicOrPartition;
-        continue;
-      }
-      if (p.committed_metadata && static_cast<int64_t>(p.committed_metadata->size()) > options_.offset_metadata_max_bytes) {
-        out.error_code = ErrorCode::kOffsetMetadataTooLarge;
-        continue;
-      }
+      out.error_code = CheckCommittedPartition(t.name, p.partition_index, p.committed_metadata);
+      if (out.error_code != ErrorCode::kNone) continue;
       GroupRecord r;
       r.type = GroupRecord::Type::kOffsetCommit;
       r.group = req.group_id;
@@ -362,17 +376,10 @@ OffsetCommitResponse GroupCoordinator::OffsetCommit(const OffsetCommitRequest& r
       r.expire_timestamp_ms =
           (version >= 2 && version <= 4 && req.retention_time_ms >= 0) ? r.commit_timestamp_ms + req.retention_time_ms : -1;
       records.push_back(std::move(r));
-      accepted.push_back(&out);
+      accepted.push_back(&out.error_code);
     }
   }
-  if (!records.empty()) {
-    if (!Persist(records, true).ok()) {
-      for (auto* out : accepted) out->error_code = ErrorCode::kCoordinatorNotAvailable;
-    } else {
-      for (const auto& r : records) ApplyRecord(r);
-      offset_commits_total_->Increment(static_cast<double>(records.size()));
-    }
-  }
+  if (StoreOffsetRecords(records, accepted)) offset_commits_total_->Increment(static_cast<double>(records.size()));
   if (created && g->offsets.empty()) RemoveGroup(req.group_id);
   return resp;
 }
@@ -408,20 +415,14 @@ TxnOffsetCommitResponse GroupCoordinator::TxnOffsetCommit(const TxnOffsetCommitR
   }
   const int64_t now = base::WallMillis();
   std::vector<GroupRecord> records;
-  std::vector<TxnOffsetCommitResponse::TxnOffsetCommitResponsePartition*> accepted;
+  std::vector<ErrorCode*> accepted;
   for (size_t ti = 0; ti < req.topics.size(); ++ti) {
     const auto& t = req.topics[ti];
     for (size_t pi = 0; pi < t.partitions.size(); ++pi) {
       const auto& p = t.partitions[pi];
       auto& out = resp.topics[ti].partitions[pi];
-      if (!PartitionExists(t.name, p.partition_index)) {
-        out.error_code = ErrorCode::kUnknownTopicOrPartition;
-        continue;
-      }
-      if (p.committed_metadata && static_cast<int64_t>(p.committed_metadata->size()) > options_.offset_metadata_max_bytes) {
-        out.error_code = ErrorCode::kOffsetMetadataTooLarge;
-        continue;
-      }
+      out.error_code = CheckCommittedPartition(t.name, p.partition_index, p.committed_metadata);
+      if (out.error_code != ErrorCode::kNone) continue;
       GroupRecord r;
       r.type = GroupRecord::Type::kTxnPendingOffset;
       r.group = req.group_id;
@@ -433,16 +434,10 @@ TxnOffsetCommitResponse GroupCoordinator::TxnOffsetCommit(const TxnOffsetCommitR
       r.commit_timestamp_ms = now;
       r.producer_id = req.producer_id;
       records.push_back(std::move(r));
-      accepted.push_back(&out);
+      accepted.push_back(&out.error_code);
     }
   }
-  if (!records.empty()) {
-    if (!Persist(records, true).ok()) {
-      for (auto* out : accepted) out->error_code = ErrorCode::kCoordinatorNotAvailable;
-    } else {
-      for (const auto& r : records) ApplyRecord(r);
-    }
-  }
+  StoreOffsetRecords(records, accepted);
   if (created && g->offsets.empty() && g->pending_txn_offsets.empty()) RemoveGroup(req.group_id);
   return resp;
 }
