@@ -22,5 +22,9 @@ void AddTopicCommands(CLI::App& app, CommandResult& result);
 void AddProduceConsumeCommands(CLI::App& app, CommandResult& result);
 void AddGroupCommands(CLI::App& app, CommandResult& result);
 void AddParquetCommands(CLI::App& app, CommandResult& result);
+// `tide table ...`: the subcommands live in three files, each adding its own to `table`.
+void AddTableReadCommands(CLI::App& table, CommandResult& result);         // cat, describe, history, check, files
+void AddTableWriteCommands(CLI::App& table, CommandResult& result);        // create, append, overwrite, delete, update, merge
+void AddTableMaintenanceCommands(CLI::App& table, CommandResult& result);  // optimize, vacuum, restore
 
 }  // namespace tide::cli

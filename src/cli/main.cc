@@ -48,6 +48,11 @@ int main(int argc, char** argv) {
   tide::cli::AddProduceConsumeCommands(app, result);
   tide::cli::AddGroupCommands(app, result);
   tide::cli::AddParquetCommands(app, result);
+  CLI::App* table = app.add_subcommand("table", "Create, change, inspect and maintain Delta Lake tables");
+  table->require_subcommand(1);
+  tide::cli::AddTableReadCommands(*table, result);
+  tide::cli::AddTableWriteCommands(*table, result);
+  tide::cli::AddTableMaintenanceCommands(*table, result);
 
   if (argc > 1 && argv[1][0] != '-' && FindSubcommand(&app, argv[1]) == nullptr) {
     std::fprintf(stderr, "tide: error: unknown command '%s' (see 'tide --help')\n", argv[1]);
