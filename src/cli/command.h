@@ -24,7 +24,7 @@ void AddGroupCommands(CLI::App& app, CommandResult& result);
 void AddParquetCommands(CLI::App& app, CommandResult& result);
 // `tide table ...`: the subcommands live in three files, each adding its own to `table`.
 void AddTableReadCommands(CLI::App& table, CommandResult& result);         // cat, describe, history, check, files
-void AddTableWriteCommands(CLI::App& table, CommandResult& result);        // create, append, overwrite, delete, update, merge
+void AddTableWriteCommands(CLI::App& table, CommandResult& result);        // create, append, overwrite
 void AddTableMaintenanceCommands(CLI::App& table, CommandResult& result);  // optimize, vacuum, restore
 
 }  // namespace tide::cli
