@@ -8,7 +8,8 @@
 // Knobs (environment): TIDE_BENCH_PRODUCE_SECONDS (time budget per produce run, default 8),
 // TIDE_BENCH_PRODUCE_MB (volume cap per produce run, default 1024), TIDE_BENCH_REPS (default 3),
 // TIDE_BENCH_LATENCY_SECONDS (default 10), TIDE_BENCH_LATENCY_RATE (records/s, default 10000),
-// TIDE_BENCH_KEEP=1 keeps the temp data dir and server log.
+// TIDE_BENCH_KEEP=1 keeps the temp data dir and server log, TIDE_BENCH_CASES=1kb (or 100b) runs
+// one throughput case only, TIDE_BENCH_LATENCY_SECONDS=0 skips the latency runs (for profiling).
 //
 // Prints (throughputs: median of TIDE_BENCH_REPS runs; MB = 10^6 bytes of record values):
 //   RESULT loopback_tcp_throughput <MB/s> MB/s
@@ -712,7 +713,14 @@ int main(int argc, char** argv) {
     const char* name;
     size_t bytes;
   };
-  const Case cases[] = {{"100b", 100}, {"1kb", 1000}};
+  // TIDE_BENCH_CASES picks a subset ("1kb" for profiling one case); the default runs both.
+  const char* only = std::getenv("TIDE_BENCH_CASES");
+  std::string only_cases = only != nullptr && *only != '\0' ? std::string(",") + only + "," : ",100b,1kb,";
+  std::vector<Case> cases;
+  for (const Case& c : {Case{"100b", 100}, Case{"1kb", 1000}}) {
+    if (only_cases.find(std::string(",") + c.name + ",") != std::string::npos) cases.push_back(c);
+  }
+  if (cases.empty()) Die("TIDE_BENCH_CASES names no known case (100b, 1kb)");
   struct CaseResult {
     double produce_mbps, produce_rps, consume_mbps, consume_rps, volume;
     double produce_server_eff, produce_client_eff, consume_server_eff;  // MB per CPU second
@@ -775,6 +783,10 @@ int main(int argc, char** argv) {
     Result(prefix + "_server_mb_per_cpu_s", results[i].consume_server_eff, "MB/cpu-s");
   }
 
+  if (latency_s <= 0) {  // TIDE_BENCH_LATENCY_SECONDS=0: throughput only
+    Cleanup();
+    return 0;
+  }
   CreateTopic(bootstrap, "bench-latency");
   LatencyResult lat = MeasureLatency(bootstrap, "bench-latency", latency_rate, latency_s);
   Result("kafka_e2e_latency_p50", Percentile(lat.ms, 0.50), "ms");

@@ -55,6 +55,31 @@ uint32_t SoftwareRaw(const uint8_t* p, size_t n, uint32_t crc) {
   return crc;
 }
 
+// Multiplies two polynomials modulo the CRC polynomial, in the reflected bit order the CRC
+// register uses (bit 31 is x^0).
+uint32_t MultModP(uint32_t a, uint32_t b) {
+  uint32_t product = 0;
+  for (uint32_t m = 1u << 31; m != 0; m >>= 1) {
+    if (a & m) {
+      product ^= b;
+      if ((a & (m - 1)) == 0) break;
+    }
+    b = (b & 1) ? (b >> 1) ^ kPoly : b >> 1;
+  }
+  return product;
+}
+
+// x^(8 * n) mod P: multiplying a CRC register by it appends n zero bytes.
+uint32_t ShiftFor(size_t n) {
+  uint32_t shift = 1u << 31;  // x^0
+  uint32_t power = 1u << 23;  // x^8 (one byte)
+  for (; n != 0; n >>= 1) {
+    if (n & 1) shift = MultModP(shift, power);
+    power = MultModP(power, power);
+  }
+  return shift;
+}
+
 #ifdef TIDE_CRC32C_HAVE_X86
 __attribute__((target("sse4.2"))) uint32_t HardwareRaw(const uint8_t* p, size_t n, uint32_t crc) {
   // Align to 8 bytes first so the 64-bit loads in the main loop do not straddle cache lines.
@@ -84,6 +109,36 @@ __attribute__((target("sse4.2"))) uint32_t HardwareRaw(const uint8_t* p, size_t 
   return crc;
 }
 
+#if defined(__x86_64__)
+// From this size on, three interleaved streams pay for the two register shifts that join them.
+constexpr size_t kThreeWayMin = 16 * 1024;
+
+// The crc32 instruction has a latency of 3 cycles but a throughput of 1 per cycle, so one
+// dependent chain runs at a third of the unit's speed. Large inputs are cut into three equal
+// lanes checksummed in one loop (independent chains), then joined with the linearity of the
+// CRC register: raw(A || B, s) = raw(A, s) * x^(8|B|) xor raw(B, 0).
+__attribute__((target("sse4.2"))) uint32_t HardwareRaw3(const uint8_t* p, size_t n, uint32_t crc) {
+  size_t lane = (n / 24) * 8;  // bytes per lane, a multiple of 8
+  const uint8_t* a = p;
+  const uint8_t* b = p + lane;
+  const uint8_t* c = p + 2 * lane;
+  uint64_t ca = crc, cb = 0, cc = 0;
+  for (size_t i = 0; i < lane; i += 8) {
+    uint64_t va, vb, vc;
+    std::memcpy(&va, a + i, 8);
+    std::memcpy(&vb, b + i, 8);
+    std::memcpy(&vc, c + i, 8);
+    ca = _mm_crc32_u64(ca, va);
+    cb = _mm_crc32_u64(cb, vb);
+    cc = _mm_crc32_u64(cc, vc);
+  }
+  uint32_t shift = ShiftFor(lane);
+  uint32_t joined = MultModP(shift, static_cast<uint32_t>(ca)) ^ static_cast<uint32_t>(cb);
+  joined = MultModP(shift, joined) ^ static_cast<uint32_t>(cc);
+  return HardwareRaw(p + 3 * lane, n - 3 * lane, joined);
+}
+#endif
+
 bool DetectHardware() {
   __builtin_cpu_init();
   return __builtin_cpu_supports("sse4.2");
@@ -94,20 +149,6 @@ bool DetectHardware() { return false; }
 
 const bool kHardware = DetectHardware();
 
-// Multiplies two polynomials modulo the CRC polynomial, in the reflected bit order the CRC
-// register uses (bit 31 is x^0).
-uint32_t MultModP(uint32_t a, uint32_t b) {
-  uint32_t product = 0;
-  for (uint32_t m = 1u << 31; m != 0; m >>= 1) {
-    if (a & m) {
-      product ^= b;
-      if ((a & (m - 1)) == 0) break;
-    }
-    b = (b & 1) ? (b >> 1) ^ kPoly : b >> 1;
-  }
-  return product;
-}
-
 }  // namespace
 
 uint32_t Crc32cSoftware(const void* data, size_t n, uint32_t init) {
@@ -116,7 +157,13 @@ uint32_t Crc32cSoftware(const void* data, size_t n, uint32_t init) {
 
 uint32_t Crc32c(const void* data, size_t n, uint32_t init) {
 #ifdef TIDE_CRC32C_HAVE_X86
-  if (kHardware) return ~HardwareRaw(static_cast<const uint8_t*>(data), n, ~init);
+  if (kHardware) {
+    const auto* p = static_cast<const uint8_t*>(data);
+#if defined(__x86_64__)
+    if (n >= kThreeWayMin) return ~HardwareRaw3(p, n, ~init);
+#endif
+    return ~HardwareRaw(p, n, ~init);
+  }
 #endif
   return Crc32cSoftware(data, n, init);
 }
@@ -126,13 +173,7 @@ bool Crc32cIsHardwareAccelerated() { return kHardware; }
 uint32_t Crc32cCombine(uint32_t crc_a, uint32_t crc_b, size_t len_b) {
   // crc(a||b) = crc_a * x^(8*len_b) mod P  xor  crc_b: appending len_b bytes shifts a's
   // contribution by 8*len_b bits; the pre/post inversions cancel out between the two terms.
-  uint32_t shift = 1u << 31;   // x^0
-  uint32_t power = 1u << 23;   // x^8 (one byte)
-  for (size_t n = len_b; n != 0; n >>= 1) {
-    if (n & 1) shift = MultModP(shift, power);
-    power = MultModP(power, power);
-  }
-  return MultModP(shift, crc_a) ^ crc_b;
+  return MultModP(ShiftFor(len_b), crc_a) ^ crc_b;
 }
 
 }  // namespace tide::format

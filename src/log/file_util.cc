@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <filesystem>
@@ -22,6 +23,45 @@ Status PwriteAll(int fd, std::span<const uint8_t> data, uint64_t offset, const s
       return Status::FromErrno(errno, "write " + path + " at byte " + std::to_string(offset + done));
     }
     done += static_cast<size_t>(n);
+  }
+  return Status::OK();
+}
+
+Status PwritevAll(int fd, std::span<const iovec> parts, uint64_t offset, const std::string& path) {
+  // A private copy of the current window of iovecs, advanced past what each call wrote.
+  constexpr size_t kMaxIov = 1024;  // IOV_MAX on Linux
+  iovec window[kMaxIov];
+  size_t next = 0;   // first part not yet in the window
+  size_t count = 0;  // parts in the window
+  size_t first = 0;  // first unwritten part in the window
+  uint64_t at = offset;
+  while (true) {
+    if (first == count) {
+      if (next == parts.size()) break;
+      count = std::min(kMaxIov, parts.size() - next);
+      std::copy(parts.begin() + static_cast<ptrdiff_t>(next), parts.begin() + static_cast<ptrdiff_t>(next + count),
+                window);
+      next += count;
+      first = 0;
+    }
+    if (window[first].iov_len == 0) {
+      ++first;
+      continue;
+    }
+    ssize_t n = ::pwritev(fd, window + first, static_cast<int>(count - first), static_cast<off_t>(at));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::FromErrno(errno, "write " + path + " at byte " + std::to_string(at));
+    }
+    at += static_cast<uint64_t>(n);
+    size_t left = static_cast<size_t>(n);
+    while (left > 0 && first < count) {
+      size_t take = std::min(left, window[first].iov_len);
+      window[first].iov_base = static_cast<uint8_t*>(window[first].iov_base) + take;
+      window[first].iov_len -= take;
+      left -= take;
+      if (window[first].iov_len == 0) ++first;
+    }
   }
   return Status::OK();
 }

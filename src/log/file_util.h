@@ -4,6 +4,8 @@
 // Thread-safety: stateless; pread/pwrite-based helpers may be used concurrently on one fd.
 #pragma once
 
+#include <sys/uio.h>
+
 #include <cstdint>
 #include <span>
 #include <string>
@@ -15,6 +17,10 @@ namespace tide::log::fileutil {
 
 // Writes all of `data` at `offset` (retrying short writes and EINTR).
 base::Status PwriteAll(int fd, std::span<const uint8_t> data, uint64_t offset, const std::string& path);
+// Writes the concatenation of `parts` at `offset` with pwritev (any number of parts: IOV_MAX is
+// handled, short writes and EINTR are retried). Lets callers store bytes from several buffers
+// (a patched header and the rest of a batch) without first copying them into one.
+base::Status PwritevAll(int fd, std::span<const iovec> parts, uint64_t offset, const std::string& path);
 // Reads up to `length` bytes at `offset` and appends them to *out; stops early only at EOF.
 base::Status PreadAppend(int fd, uint64_t offset, size_t length, std::vector<uint8_t>* out, const std::string& path);
 // Reads a whole small file.

@@ -1,7 +1,9 @@
 #include "log/partition_log.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
+#include <cstring>
 #include <limits>
 
 #include "base/endian.h"
@@ -256,11 +258,11 @@ base::Result<AppendResult> PartitionLog::Append(std::span<const uint8_t> input, 
   if (input.empty()) {
     return Refuse(error, AppendError::kInvalidRecord, Status::InvalidArgument(Name() + ": produce with no records"));
   }
-  // Validate the framing of every batch before taking the lock.
-  std::vector<uint8_t> buffer(input.begin(), input.end());
+  // Validate the framing of every batch before taking the lock, in place: the request's bytes
+  // are never copied; the fields the broker stamps are written from small headers (below).
   std::vector<BatchView> batches;
   {
-    BatchReader reader(buffer, /*verify_crc=*/true);
+    BatchReader reader(input, /*verify_crc=*/true);
     BatchView batch;
     while (true) {
       auto next = reader.Next(&batch);
@@ -313,7 +315,7 @@ base::Result<AppendResult> PartitionLog::Append(std::span<const uint8_t> input, 
     if (reader.incomplete()) {
       return Refuse(error, AppendError::kCorruptMessage,
                     Status::Corruption(Name() + ": incomplete batch at byte " + std::to_string(reader.position()) +
-                                       " of " + std::to_string(buffer.size())));
+                                       " of " + std::to_string(input.size())));
     }
   }
 
@@ -326,14 +328,17 @@ base::Result<AppendResult> PartitionLog::Append(std::span<const uint8_t> input, 
   for (size_t i = 0; i < batches.size(); ++i) {
     const BatchView& b = batches[i];
     if (!b.has_producer_id()) continue;
-    std::string where = Name() + ": producer " + std::to_string(b.producer_id()) + " epoch " +
-                        std::to_string(b.producer_epoch()) + " sequence " + std::to_string(b.base_sequence());
+    // Built only for an error: this runs for every batch of an idempotent producer.
+    auto where = [&] {
+      return Name() + ": producer " + std::to_string(b.producer_id()) + " epoch " +
+             std::to_string(b.producer_epoch()) + " sequence " + std::to_string(b.base_sequence());
+    };
     auto it = pending.find(b.producer_id());
     if (it != pending.end()) {
       bool ok = b.producer_epoch() == it->second.first &&
                 (b.base_sequence() < 0 || b.base_sequence() == it->second.second + 1 ||
                  (b.base_sequence() == 0 && it->second.second == std::numeric_limits<int32_t>::max()));
-      if (!ok) return Refuse(error, AppendError::kOutOfOrderSequence, Status::InvalidArgument(where + ": out of order"));
+      if (!ok) return Refuse(error, AppendError::kOutOfOrderSequence, Status::InvalidArgument(where() + ": out of order"));
     } else {
       ProducerBatch original;
       switch (producers_.Check(b.producer_id(), b.producer_epoch(), b.base_sequence(), b.last_sequence(), &original)) {
@@ -341,14 +346,14 @@ base::Result<AppendResult> PartitionLog::Append(std::span<const uint8_t> input, 
         case SequenceCheck::kFenced: {
           const ProducerEntry* e = producers_.Find(b.producer_id());
           return Refuse(error, AppendError::kInvalidProducerEpoch,
-                        Status::InvalidArgument(where + ": epoch is older than the current epoch " +
+                        Status::InvalidArgument(where() + ": epoch is older than the current epoch " +
                                                 std::to_string(e ? e->epoch : -1)));
         }
         case SequenceCheck::kOutOfOrder: {
           const ProducerEntry* e = producers_.Find(b.producer_id());
           int32_t last = e && !e->batches.empty() ? e->batches.back().last_seq : -1;
           return Refuse(error, AppendError::kOutOfOrderSequence,
-                        Status::InvalidArgument(where + ": out of order (last sequence " + std::to_string(last) + ")"));
+                        Status::InvalidArgument(where() + ": out of order (last sequence " + std::to_string(last) + ")"));
         }
         case SequenceCheck::kDuplicate:
           if (batches.size() == 1) {
@@ -362,29 +367,48 @@ base::Result<AppendResult> PartitionLog::Append(std::span<const uint8_t> input, 
             return r;
           }
           return Refuse(error, AppendError::kDuplicateSequence,
-                        Status::InvalidArgument(where + ": duplicate inside a multi-batch request"));
+                        Status::InvalidArgument(where() + ": duplicate inside a multi-batch request"));
       }
     }
     pending[b.producer_id()] = {b.producer_epoch(), b.last_sequence()};
   }
 
-  // Assign offsets (and the broker timestamp) in place.
+  // Assign offsets (and the broker timestamp). The stored batch is the request's batch with its
+  // first kStampSize bytes (baseOffset, batchLength, partitionLeaderEpoch — outside the CRC)
+  // replaced, so each batch is written as two parts: a stamped header and the rest, in place.
+  // LogAppendTime also changes attributes, maxTimestamp and the CRC: those batches are copied.
+  constexpr size_t kStampSize = kLeaderEpochPos + 4;
   int64_t next = log_end_offset();
   bool log_append_time = cfg.message_timestamp_type == TimestampType::kLogAppendTime;
   std::vector<BatchPlacement> placements;
   placements.reserve(batches.size());
-  size_t pos = 0;
+  std::vector<std::array<uint8_t, kStampSize>> stamps(log_append_time ? 0 : batches.size());
+  std::vector<std::vector<uint8_t>> copies(log_append_time ? batches.size() : 0);
+  std::vector<iovec> parts;
+  parts.reserve(batches.size() * 2);
   int64_t records = 0;
-  for (const BatchView& b : batches) {
-    std::span<uint8_t> bytes(buffer.data() + pos, b.size());
-    SetBaseOffset(bytes, next);
-    SetPartitionLeaderEpoch(bytes, options.leader_epoch);
-    if (log_append_time) SetLogAppendTime(bytes, now);
+  for (size_t i = 0; i < batches.size(); ++i) {
+    const BatchView& b = batches[i];
+    std::span<const uint8_t> src = b.bytes();
+    if (log_append_time) {
+      std::vector<uint8_t>& copy = copies[i];
+      copy.assign(src.begin(), src.end());
+      SetBaseOffset(copy, next);
+      SetPartitionLeaderEpoch(copy, options.leader_epoch);
+      SetLogAppendTime(copy, now);
+      parts.push_back(iovec{copy.data(), copy.size()});
+    } else {
+      std::array<uint8_t, kStampSize>& stamp = stamps[i];
+      std::memcpy(stamp.data(), src.data(), kStampSize);
+      SetBaseOffset(stamp, next);
+      SetPartitionLeaderEpoch(stamp, options.leader_epoch);
+      parts.push_back(iovec{stamp.data(), kStampSize});
+      parts.push_back(iovec{const_cast<uint8_t*>(src.data() + kStampSize), src.size() - kStampSize});
+    }
     placements.push_back(BatchPlacement{next, next + b.last_offset_delta(), b.max_timestamp(),
                                         static_cast<uint32_t>(b.size())});
     records += b.records_count();
     next += b.last_offset_delta() + 1;
-    pos += b.size();
   }
   AppendResult result;
   result.base_offset = placements.front().base_offset;
@@ -392,10 +416,10 @@ base::Result<AppendResult> PartitionLog::Append(std::span<const uint8_t> input, 
   result.log_append_time = log_append_time ? now : -1;
   result.record_count = static_cast<int32_t>(records);
 
-  Status st = AppendPrepared(buffer, placements, records, now, cfg);
+  Status st = AppendPrepared(parts, placements, records, now, cfg);
   if (!st.ok()) return Refuse(error, AppendError::kStorageError, st.WithContext(Name()));
 
-  // buffer now holds the stored bytes; the views still point into it.
+  // The views still point into `input`: their producer fields are what was stored.
   for (size_t i = 0; i < batches.size(); ++i) {
     const BatchView& b = batches[i];
     if (!b.has_producer_id()) continue;
@@ -431,7 +455,8 @@ base::Result<AppendResult> PartitionLog::AppendControlMarker(int64_t producer_id
                                          now, &bytes));
   SetPartitionLeaderEpoch(bytes, options.leader_epoch);
   std::vector<BatchPlacement> placements{BatchPlacement{offset, offset, now, static_cast<uint32_t>(bytes.size())}};
-  Status st = AppendPrepared(bytes, placements, 1, now, cfg);
+  iovec part{bytes.data(), bytes.size()};
+  Status st = AppendPrepared(std::span<const iovec>(&part, 1), placements, 1, now, cfg);
   if (!st.ok()) return Refuse(error, AppendError::kStorageError, st.WithContext(Name()));
   int64_t first = producers_.OnMarker(producer_id, producer_epoch, coordinator_epoch, offset);
   UpdateLastStableLocked();
@@ -465,11 +490,13 @@ Status PartitionLog::MaybeRollLocked(size_t incoming, int64_t last_offset, int64
   return Status::OK();
 }
 
-Status PartitionLog::AppendPrepared(std::span<const uint8_t> bytes, std::vector<BatchPlacement> placements,
+Status PartitionLog::AppendPrepared(std::span<const iovec> parts, const std::vector<BatchPlacement>& placements,
                                     int64_t record_count, int64_t now, const LogConfig& cfg) {
-  TIDE_RETURN_IF_ERROR(MaybeRollLocked(bytes.size(), placements.back().last_offset, now, cfg));
+  size_t total = 0;
+  for (const auto& p : placements) total += p.size;
+  TIDE_RETURN_IF_ERROR(MaybeRollLocked(total, placements.back().last_offset, now, cfg));
   std::shared_ptr<LogSegment> active = ActiveSegment();
-  TIDE_RETURN_IF_ERROR(active->Append(bytes, placements));
+  TIDE_RETURN_IF_ERROR(active->Append(parts, placements));
   log_end_offset_.store(placements.back().last_offset + 1, std::memory_order_release);
   unflushed_messages_ += record_count;
   if (unflushed_messages_ >= cfg.flush_messages || now - last_flush_ms_ >= cfg.flush_ms) {

@@ -173,8 +173,9 @@ class PartitionLog {
   base::Status Recover();
   int64_t Now(int64_t given) const;
   std::string Name() const;
-  // Appends prepared bytes (offsets already assigned) under append_mu_.
-  base::Status AppendPrepared(std::span<const uint8_t> bytes, std::vector<BatchPlacement> placements,
+  // Appends prepared bytes (offsets already assigned; the concatenation of `parts`) under
+  // append_mu_.
+  base::Status AppendPrepared(std::span<const iovec> parts, const std::vector<BatchPlacement>& placements,
                               int64_t record_count, int64_t now, const LogConfig& cfg);
   base::Status MaybeRollLocked(size_t incoming, int64_t last_offset, int64_t now, const LogConfig& cfg);
   base::Status WriteLogStartCheckpoint(int64_t offset);

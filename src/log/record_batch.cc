@@ -179,29 +179,30 @@ Status BatchView::VerifyCrc(size_t position) const {
 }
 
 Status BatchView::Validate(size_t position, bool allow_compacted) const {
-  std::string where = At(position) + " (base offset " + std::to_string(base_offset()) + ")";
+  // Built only for an error: Validate runs on every produced batch.
+  auto where_text = [&] { return At(position) + " (base offset " + std::to_string(base_offset()) + ")"; };
   if ((attributes() & 0x7) > 4) {
-    return Status::Corruption(where + ": unknown compression codec " + std::to_string(attributes() & 0x7));
+    return Status::Corruption(where_text() + ": unknown compression codec " + std::to_string(attributes() & 0x7));
   }
   if (last_offset_delta() < 0) {
-    return Status::Corruption(where + ": negative lastOffsetDelta " + std::to_string(last_offset_delta()));
+    return Status::Corruption(where_text() + ": negative lastOffsetDelta " + std::to_string(last_offset_delta()));
   }
   if (allow_compacted) {
     if (records_count() < 0 || records_count() > static_cast<int64_t>(last_offset_delta()) + 1) {
-      return Status::Corruption(where + ": recordsCount " + std::to_string(records_count()) +
+      return Status::Corruption(where_text() + ": recordsCount " + std::to_string(records_count()) +
                                 " does not fit lastOffsetDelta " + std::to_string(last_offset_delta()));
     }
     return Status::OK();
   }
   if (records_count() <= 0) {
-    return Status::Corruption(where + ": batch holds " + std::to_string(records_count()) + " records");
+    return Status::Corruption(where_text() + ": batch holds " + std::to_string(records_count()) + " records");
   }
   if (records_count() != last_offset_delta() + 1) {
-    return Status::Corruption(where + ": recordsCount " + std::to_string(records_count()) +
+    return Status::Corruption(where_text() + ": recordsCount " + std::to_string(records_count()) +
                               " does not match lastOffsetDelta " + std::to_string(last_offset_delta()));
   }
   if (is_control() && records_count() != 1) {
-    return Status::Corruption(where + ": control batch with " + std::to_string(records_count()) + " records");
+    return Status::Corruption(where_text() + ": control batch with " + std::to_string(records_count()) + " records");
   }
   return Status::OK();
 }

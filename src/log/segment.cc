@@ -230,8 +230,15 @@ void LogSegment::IndexBatch(const BatchPlacement& p, uint64_t position) {
 }
 
 Status LogSegment::Append(std::span<const uint8_t> bytes, std::span<const BatchPlacement> placements) {
+  iovec part{const_cast<uint8_t*>(bytes.data()), bytes.size()};
+  return Append(std::span<const iovec>(&part, 1), placements);
+}
+
+Status LogSegment::Append(std::span<const iovec> parts, std::span<const BatchPlacement> placements) {
   uint64_t pos = size_.load(std::memory_order_relaxed);
-  Status st = fileutil::PwriteAll(fd_, bytes, pos, log_path());
+  uint64_t total = 0;
+  for (const auto& p : placements) total += p.size;
+  Status st = fileutil::PwritevAll(fd_, parts, pos, log_path());
   if (!st.ok()) {
     // Leave no partial batch behind for the next append to build on.
     if (::ftruncate(fd_, static_cast<off_t>(pos)) != 0) {
@@ -251,7 +258,7 @@ Status LogSegment::Append(std::span<const uint8_t> bytes, std::span<const BatchP
     if (pos == 0 && roll_base_ms_.load() == kNoTimestamp) roll_base_ms_.store(placements.front().max_timestamp);
     next_offset_.store(placements.back().last_offset + 1, std::memory_order_release);
   }
-  size_.store(pos + bytes.size(), std::memory_order_release);
+  size_.store(pos + total, std::memory_order_release);
   return Status::OK();
 }
 

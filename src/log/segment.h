@@ -19,6 +19,8 @@
 // index entries are in place. Index lookups take a shared lock.
 #pragma once
 
+#include <sys/uio.h>
+
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -97,6 +99,9 @@ class LogSegment {
   // Appends already-validated batches (offsets assigned) described by `placements` (in order,
   // sizes summing to bytes.size()). Publishes the new size at the end.
   base::Status Append(std::span<const uint8_t> bytes, std::span<const BatchPlacement> placements);
+  // The same with the bytes given as the concatenation of `parts` (one pwritev, no gathering
+  // copy); their total length must equal the sum of the placements' sizes.
+  base::Status Append(std::span<const iovec> parts, std::span<const BatchPlacement> placements);
 
   // Records an aborted transaction whose marker is in this segment.
   void AddAbortedTxn(const AbortedTxn& txn);

@@ -38,6 +38,20 @@ TEST(Crc32cTest, SoftwareMatchesHardwareAllLengthsAndAlignments) {
   }
 }
 
+TEST(Crc32cTest, SoftwareMatchesHardwareOnLargeInputs) {
+  // Large inputs take the three-lane path: lengths around its threshold and lane boundaries,
+  // odd tails, unaligned starts and a non-zero initial CRC.
+  std::mt19937 rng(9);
+  std::vector<uint8_t> buf(1 << 20);
+  for (auto& b : buf) b = static_cast<uint8_t>(rng());
+  for (size_t n : {16383u, 16384u, 16385u, 16391u, 24576u, 65536u + 13, 300001u, 1048000u}) {
+    for (size_t off : {0u, 3u, 8u}) {
+      ASSERT_EQ(Crc32c(buf.data() + off, n), Crc32cSoftware(buf.data() + off, n)) << off << " " << n;
+      ASSERT_EQ(Crc32c(buf.data() + off, n, 0x12345678u), Crc32cSoftware(buf.data() + off, n, 0x12345678u));
+    }
+  }
+}
+
 TEST(Crc32cTest, ExtendEqualsWhole) {
   std::string s = "The quick brown fox jumps over the lazy dog, many times over and over.";
   for (size_t cut = 0; cut <= s.size(); ++cut) {
