@@ -59,7 +59,7 @@ std::string Trim(std::string_view s) {
 
 }  // namespace
 
-Result<size_t> ParseHttpRequest(const std::vector<uint8_t>& data, const HttpServer::Options& options,
+Result<size_t> ParseHttpRequest(std::span<const uint8_t> data, const HttpServer::Options& options,
                                 HttpRequest* out) {
   std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
   size_t header_end = text.find("\r\n\r\n");

@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -72,7 +73,7 @@ class HttpServer {
 
 // Parses one request from the front of `data`. Returns the number of bytes it used, 0 when
 // more bytes are needed, or an error for a malformed request (exposed for tests and fuzzing).
-base::Result<size_t> ParseHttpRequest(const std::vector<uint8_t>& data, const HttpServer::Options& options,
+base::Result<size_t> ParseHttpRequest(std::span<const uint8_t> data, const HttpServer::Options& options,
                                       HttpRequest* out);
 std::string RenderHttpResponse(const HttpResponse& response, bool keep_alive);
 

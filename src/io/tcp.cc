@@ -9,10 +9,12 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <mutex>
 
 namespace tide::io {
 
@@ -22,7 +24,69 @@ using base::Status;
 namespace {
 
 std::atomic<uint64_t> g_next_connection_id{1};
-constexpr size_t kReadChunk = 64 * 1024;
+
+constexpr size_t kMinInputCapacity = 64 * 1024;
+constexpr size_t kMaxRead = 1 << 20;             // bytes per read() call
+constexpr size_t kLargeMessage = 64 * 1024;      // ExpectInput above this caps reads at its end
+constexpr size_t kKeepCapacity = 4 << 20;        // an idle connection keeps at most this much
+constexpr size_t kMaxBufferedInput = 16 << 20;   // unconsumed input beyond which reading pauses
+
+// Recycles input buffers (powers of two from 64 KiB to 64 MiB), so that a stream of large
+// requests does not pay for fresh pages on every one. Holds at most kPoolBytes of free buffers.
+// Buffers are released from any thread (whoever retained them last), hence the mutex.
+class InputBufferPool {
+ public:
+  static InputBufferPool& Get() {
+    static InputBufferPool* pool = new InputBufferPool;  // never destroyed: buffers may outlive statics
+    return *pool;
+  }
+
+  // A buffer of at least `min_capacity` bytes (uninitialized); *capacity gets its real size.
+  std::shared_ptr<uint8_t[]> Take(size_t min_capacity, size_t* capacity) {
+    int cls = 0;
+    size_t size = kMinInputCapacity;
+    while (size < min_capacity && cls < kClasses) {
+      size <<= 1;
+      ++cls;
+    }
+    if (size < min_capacity) {  // beyond the largest class: not pooled
+      *capacity = min_capacity;
+      return std::shared_ptr<uint8_t[]>(new uint8_t[min_capacity]);
+    }
+    *capacity = size;
+    uint8_t* raw = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!free_[cls].empty()) {
+        raw = free_[cls].back();
+        free_[cls].pop_back();
+        free_bytes_ -= size;
+      }
+    }
+    if (raw == nullptr) raw = new uint8_t[size];
+    return std::shared_ptr<uint8_t[]>(raw, [this, cls, size](uint8_t* p) { Put(p, cls, size); });
+  }
+
+ private:
+  static constexpr int kClasses = 11;  // 64 KiB << 10 = 64 MiB
+  static constexpr size_t kPoolBytes = 64 << 20;
+
+  void Put(uint8_t* p, int cls, size_t size) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (free_bytes_ + size <= kPoolBytes) {
+        free_[cls].push_back(p);
+        free_bytes_ += size;
+        return;
+      }
+    }
+    delete[] p;
+  }
+
+  std::mutex mu_;
+  std::vector<uint8_t*> free_[kClasses + 1];
+  size_t free_bytes_ = 0;
+};
 
 }  // namespace
 
@@ -132,11 +196,43 @@ TcpConnection::~TcpConnection() {
 }
 
 void TcpConnection::Consume(size_t n) {
-  if (n >= input_.size()) {
-    input_.clear();
-  } else {
-    input_.erase(input_.begin(), input_.begin() + static_cast<ptrdiff_t>(n));
+  in_begin_ += std::min(n, in_end_ - in_begin_);
+  expected_ = 0;
+  if (input_full_ && in_end_ - in_begin_ < kMaxBufferedInput) {
+    input_full_ = false;
+    UpdateInterest();
   }
+  if (in_begin_ != in_end_) return;
+  if (in_buf_.use_count() == 1 && in_cap_ <= kKeepCapacity) {
+    in_begin_ = in_end_ = 0;  // reuse the buffer from its start
+  } else {
+    // Retained by a handler (it owns those bytes now) or oversized: read into another buffer.
+    in_buf_.reset();
+    in_cap_ = in_begin_ = in_end_ = 0;
+  }
+}
+
+std::shared_ptr<const void> TcpConnection::RetainInput() const {
+  if (!in_buf_) return nullptr;
+  return std::shared_ptr<const void>(in_buf_, in_buf_.get());
+}
+
+void TcpConnection::MakeRoom(size_t want) {
+  size_t have = in_end_ - in_begin_;
+  size_t need = std::max(have + want, expected_);
+  // Room after the input: use it, even when retained (retained bytes all lie before in_end_).
+  if (in_buf_ && in_cap_ - in_end_ >= want && in_cap_ - in_begin_ >= expected_) return;
+  if (in_buf_ && in_buf_.use_count() == 1 && in_cap_ >= need) {
+    std::memmove(in_buf_.get(), in_buf_.get() + in_begin_, have);
+  } else {
+    size_t capacity = 0;
+    std::shared_ptr<uint8_t[]> fresh = InputBufferPool::Get().Take(std::max(need, kMinInputCapacity), &capacity);
+    if (have > 0) std::memcpy(fresh.get(), in_buf_.get() + in_begin_, have);
+    in_buf_ = std::move(fresh);
+    in_cap_ = capacity;
+  }
+  in_begin_ = 0;
+  in_end_ = have;
 }
 
 void TcpConnection::OnEvents(uint32_t events) {
@@ -151,21 +247,30 @@ void TcpConnection::OnEvents(uint32_t events) {
 
 void TcpConnection::HandleRead() {
   bool peer_closed = false;
-  for (;;) {
-    // Grow the buffer by what the socket holds, not a fixed chunk: resizing zero-fills, and
-    // zero-filling 64 KiB for a 100-byte request showed up in profiles.
+  for (bool first = true;; first = false) {
+    size_t have = in_end_ - in_begin_;
+    if (have >= std::max(expected_, kMaxBufferedInput)) {
+      // The owner is not consuming (it paused, e.g. too many requests in flight): stop reading
+      // until it does, instead of buffering without bound.
+      input_full_ = true;
+      UpdateInterest();
+      break;
+    }
+    // Deliver what we have once a read's worth (or the whole expected message) is buffered.
+    if (!first && have >= std::max(expected_, kMaxRead)) break;
+    // Read what the socket holds (not a fixed chunk), at most kMaxRead, and no further than the
+    // end of a large expected message.
     int available = 0;
     if (ioctl(fd_, FIONREAD, &available) != 0 || available <= 0) available = 4096;
-    size_t want = std::min<size_t>(static_cast<size_t>(available), kReadChunk * 16);
-    size_t old = input_.size();
-    input_.resize(old + want);
-    ssize_t n = ::read(fd_, input_.data() + old, want);
+    size_t want = std::min<size_t>(static_cast<size_t>(available), kMaxRead);
+    if (expected_ >= kLargeMessage && expected_ > have) want = std::min(want, expected_ - have);
+    MakeRoom(want);
+    ssize_t n = ::read(fd_, in_buf_.get() + in_end_, want);
     if (n > 0) {
-      input_.resize(old + static_cast<size_t>(n));
+      in_end_ += static_cast<size_t>(n);
       if (static_cast<size_t>(n) < want) break;
       continue;
     }
-    input_.resize(old);
     if (n == 0) {
       peer_closed = true;
     } else if (errno == EINTR) {
@@ -175,7 +280,7 @@ void TcpConnection::HandleRead() {
     }
     break;
   }
-  if (!input_.empty() && !close_after_flush_ && on_data_) on_data_(*this);
+  if (in_end_ > in_begin_ && !close_after_flush_ && on_data_) on_data_(*this);
   if (peer_closed && fd_ >= 0) {
     // The peer will send nothing more. Answers already queued are still delivered if the peer
     // only half-closed; a fully closed peer makes the write fail and close us.
@@ -243,7 +348,7 @@ void TcpConnection::HandleWrite() {
 void TcpConnection::UpdateInterest() {
   if (fd_ < 0) return;
   bool want_write = pending_output() > 0;
-  bool pause_read = close_after_flush_ || pending_output() > max_pending_output_;
+  bool pause_read = close_after_flush_ || input_full_ || pending_output() > max_pending_output_;
   if (want_write == watching_write_ && pause_read == reading_paused_) return;
   watching_write_ = want_write;
   reading_paused_ = pause_read;

@@ -73,6 +73,8 @@ struct Server::Impl {
   std::unique_ptr<log::LogManager> logs;
   std::unique_ptr<kafka::ProducerIdManager> producer_ids;
   io::EventLoopThread network{"tide-net"};
+  // Runs produce appends off the network thread (kafka/server/broker.h, "Threading").
+  io::EventLoopThread appender{"tide-log"};
   // Created and destroyed on the network loop's thread.
   std::unique_ptr<kafka::GroupCoordinator> groups;
   std::unique_ptr<kafka::TransactionCoordinator> txns;
@@ -244,6 +246,7 @@ Status StartKafka(Server::Impl* impl, const base::Config& config, const std::str
   broker_options.cluster_id = cluster_id;
   broker_options.auto_create_topics = config.GetBool("kafka.auto.create.topics.enable");
   broker_options.default_partitions = static_cast<int32_t>(config.GetInt("kafka.num.partitions"));
+  broker_options.append_loop = impl->appender.loop();
   impl->broker = std::make_unique<kafka::Broker>(loop, logs, impl->groups.get(), impl->txns.get(),
                                                  impl->producer_ids.get(), &impl->metrics, broker_options);
   impl->kafka = std::make_unique<kafka::KafkaListener>(loop, impl->broker.get(), &impl->metrics, listener_options);
@@ -303,6 +306,7 @@ Result<std::unique_ptr<Server>> Server::Start(const base::Config& config) {
   impl->producer_ids = std::make_unique<kafka::ProducerIdManager>(impl->data_dir + "/meta");
   TIDE_RETURN_IF_ERROR(impl->producer_ids->Open());
 
+  TIDE_RETURN_IF_ERROR(impl->appender.Start());
   TIDE_RETURN_IF_ERROR(impl->network.Start());
   io::EventLoop* loop = impl->network.loop();
   impl->http = std::make_unique<io::HttpServer>(loop, io::HttpServer::Options{});
@@ -342,14 +346,22 @@ Status Server::Stop() {
   if (impl->maintenance.joinable()) impl->maintenance.join();
 
   Status result;
-  // Stop taking requests, answer parked fetches, persist coordinator state, then stop the loop:
-  // everything that lives on the loop is torn down on it.
+  // Stop taking requests, answer parked fetches, let the append thread finish what it was given
+  // (its completions run on the network loop, which must still be running), persist
+  // coordinator state, then stop the loop: everything that lives on the loop is torn down on it.
   if (impl->network.loop() != nullptr) {
-    Status s = RunOnLoop(impl->network.loop(), [impl]() -> Status {
-      Status first;
+    (void)RunOnLoop(impl->network.loop(), [impl]() -> Status {
       if (impl->http) impl->http->Close();
       if (impl->broker) impl->broker->CompletePendingFetches();
       if (impl->kafka) impl->kafka->Close();
+      return Status::OK();
+    });
+    // Runs every append already posted; their completions queue on the network loop ahead of
+    // the teardown below.
+    impl->appender.Stop();
+    Status s = RunOnLoop(impl->network.loop(), [impl]() -> Status {
+      Status first;
+      if (impl->broker) impl->broker->CompletePendingFetches();
       if (impl->txns) first = impl->txns->Close();
       if (impl->groups) {
         Status g = impl->groups->Close();
@@ -365,6 +377,7 @@ Status Server::Stop() {
     if (!s.ok()) result = s;
     impl->network.Stop();
   }
+  impl->appender.Stop();  // idempotent; for a server whose network loop never started
   if (impl->logs) {
     Status s = impl->logs->Close();
     if (!s.ok() && result.ok()) result = s;

@@ -74,7 +74,8 @@ Broker::Broker(io::EventLoop* loop, log::LogManager* logs, GroupCoordinator* gro
 
 Broker::~Broker() = default;
 
-Status Broker::Handle(const ConnectionInfo& connection, std::span<const uint8_t> frame, Responder responder) {
+Status Broker::Handle(const ConnectionInfo& connection, const RequestFrame& request, Responder responder) {
+  std::span<const uint8_t> frame = request.bytes;
   Context ctx;
   ctx.connection = connection;
   ctx.respond = std::move(responder);
@@ -105,7 +106,7 @@ Status Broker::Handle(const ConnectionInfo& connection, std::span<const uint8_t>
   switch (key) {
     case ApiKey::kApiVersions: return HandleApiVersions(std::move(ctx), r);
     case ApiKey::kMetadata: return HandleMetadata(std::move(ctx), r);
-    case ApiKey::kProduce: return HandleProduce(std::move(ctx), r);
+    case ApiKey::kProduce: return HandleProduce(std::move(ctx), r, request);
     case ApiKey::kFetch: return HandleFetch(std::move(ctx), r);
     case ApiKey::kListOffsets: return HandleListOffsets(std::move(ctx), r);
     case ApiKey::kOffsetForLeaderEpoch: return HandleOffsetForLeaderEpoch(std::move(ctx), r);

@@ -10,7 +10,23 @@
 // reads). Any other API or version outside SupportedApis() cannot be parsed, so — like Kafka —
 // the connection is closed with a log line naming the client, the API and the version.
 //
-// Thread-safety: every method runs on the network EventLoop's thread.
+// Threading: every method runs on the network EventLoop's thread (`loop`). Produce appends —
+// CRC checks, sequence checks and the write to the segment, most of a produce's cost — run
+// instead on BrokerOptions::append_loop when one is given (the server's `tide-log` thread), so
+// that the network thread reads and decodes the next requests meanwhile:
+//   tide-net: decode, per-partition checks, transactional check ─▶ post to append_loop
+//   tide-log: PartitionLog::Append for each partition, in order ─▶ post back to tide-net
+//   tide-net: fill in the response, metrics, reply, wake parked fetches (OnLogAppended)
+// The request's bytes are retained (RequestFrame::Retain), not copied. One append thread runs
+// the appends of all connections in the order the network thread read them, so appends to a
+// partition keep request order; idempotent sequence checks, epochs and flush.messages (fsync
+// before the answer) are all decided inside Append, so they behave as with inline appends.
+// Transaction markers are still written on the network thread; PartitionLog serializes them
+// with appends, and a transactional client ends a transaction only after its produces were
+// acknowledged (as Kafka requires), so no acknowledged batch can follow its marker.
+// Requests other than Produce wait for their connection's earlier produces (KafkaListener).
+// The append loop must be stopped (its queue drained) while `loop` still runs, before the
+// Broker is destroyed: completions are posted back to `loop` and refer to the Broker.
 #pragma once
 
 #include <cstdint>
@@ -48,6 +64,8 @@ struct BrokerOptions {
   bool auto_create_topics = true;  // auto.create.topics.enable
   int32_t default_partitions = 1;  // num.partitions
   int32_t fetch_max_wait_cap_ms = 30000;
+  // Where produce appends run (see the threading note above); null: inline on the network loop.
+  io::EventLoop* append_loop = nullptr;
 };
 
 class Broker : public RequestHandler {
@@ -56,7 +74,7 @@ class Broker : public RequestHandler {
          ProducerIdManager* producer_ids, base::MetricsRegistry* metrics, BrokerOptions options);
   ~Broker() override;
 
-  base::Status Handle(const ConnectionInfo& connection, std::span<const uint8_t> frame, Responder responder) override;
+  base::Status Handle(const ConnectionInfo& connection, const RequestFrame& frame, Responder responder) override;
   void ConnectionClosed(uint64_t connection_id) override;
   // Answers every parked long-poll fetch now (with what is available) before shutdown.
   void CompletePendingFetches();
@@ -94,7 +112,10 @@ class Broker : public RequestHandler {
 
   base::Status HandleApiVersions(Context ctx, Reader& r);
   base::Status HandleMetadata(Context ctx, Reader& r);
-  base::Status HandleProduce(Context ctx, Reader& r);
+  struct ProduceWork;
+  base::Status HandleProduce(Context ctx, Reader& r, const RequestFrame& frame);
+  static void RunAppends(ProduceWork& work);
+  void FinishProduce(ProduceWork& work);
   base::Status HandleFetch(Context ctx, Reader& r);
   base::Status HandleListOffsets(Context ctx, Reader& r);
   base::Status HandleOffsetForLeaderEpoch(Context ctx, Reader& r);

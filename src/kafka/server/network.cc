@@ -12,6 +12,7 @@ struct KafkaListener::Connection {
   ConnectionInfo info;
   uint64_t next_sequence = 0;     // given to the next request read
   uint64_t next_to_send = 0;      // the response that must go out next
+  int64_t last_produce = -1;      // sequence of the latest Produce handed to the handler
   // Completed responses waiting for an earlier one (nullopt: no response for that request).
   std::map<uint64_t, std::optional<std::vector<uint8_t>>> ready;
   bool dropped = false;
@@ -90,8 +91,9 @@ void KafkaListener::OnData(Connection& c) {
   if (it == connections_.end()) return;
   std::shared_ptr<Connection> keep = it->second;  // survives a Drop below
   c.parsing = true;
-  std::vector<uint8_t>& in = c.tcp->input();
+  std::span<const uint8_t> in = c.tcp->input();
   size_t pos = 0;
+  size_t partial = 0;  // the size of a frame that is not complete yet
   while (!c.dropped && in.size() - pos >= 4) {
     if (c.next_sequence - c.next_to_send >= options_.max_in_flight_per_connection) break;
     int32_t size = static_cast<int32_t>(base::LoadBigEndian32(in.data() + pos));
@@ -104,11 +106,18 @@ void KafkaListener::OnData(Connection& c) {
                   std::to_string(options_.max_request_bytes) + ")");
       return;
     }
-    if (in.size() - pos - 4 < static_cast<size_t>(size)) break;
-    std::span<const uint8_t> frame(in.data() + pos + 4, static_cast<size_t>(size));
+    if (in.size() - pos - 4 < static_cast<size_t>(size)) {
+      partial = 4 + static_cast<size_t>(size);
+      break;
+    }
+    RequestFrame frame{in.subspan(pos + 4, static_cast<size_t>(size)), c.tcp.get()};
+    // Produce requests pipeline; anything else waits until the earlier ones are answered.
+    bool produce = size >= 2 && base::LoadBigEndian16(frame.bytes.data()) == 0;  // api key 0
+    if (!produce && c.last_produce >= static_cast<int64_t>(c.next_to_send)) break;
     pos += 4 + static_cast<size_t>(size);
     bytes_in_->Increment(4.0 + size);
     uint64_t sequence = c.next_sequence++;
+    if (produce) c.last_produce = static_cast<int64_t>(sequence);
     std::weak_ptr<Connection> weak = keep;
     Status s = handler_->Handle(c.info, frame, [this, weak, sequence](std::optional<std::vector<uint8_t>> response) {
       if (auto conn = weak.lock()) Deliver(*conn, sequence, std::move(response));
@@ -119,7 +128,10 @@ void KafkaListener::OnData(Connection& c) {
     }
   }
   c.parsing = false;
-  if (!c.dropped) c.tcp->Consume(pos);
+  if (c.dropped) return;
+  c.tcp->Consume(pos);
+  // Read the rest of a large frame into one piece that ends where the frame does.
+  if (partial > 0) c.tcp->ExpectInput(partial);
 }
 
 void KafkaListener::Deliver(Connection& c, uint64_t sequence, std::optional<std::vector<uint8_t>> response) {

@@ -6,9 +6,20 @@
 // negative size closes the connection with a log line naming the client; the handler's
 // verdict that a frame is malformed does the same. No input can crash the server.
 //
+// Ordering: requests may complete out of order (a Produce whose append runs on the log thread,
+// a parked Fetch) but responses leave in request order. Produce requests of a connection are
+// pipelined; any other request is handed to the handler only once every earlier Produce of its
+// connection has been answered, so a client that pipelines Produce then Fetch / ListOffsets on
+// one connection still reads its own writes (Kafka gets the same by handling one request per
+// connection at a time).
+//
+// Memory: a frame points into the connection's input buffer. A handler that completes later
+// and still needs the bytes (the records of a Produce) keeps RequestFrame::Retain()'s owner
+// instead of copying them; the connection then reads on into other memory.
+//
 // Thread-safety: one listener and all its connections live on one EventLoop thread; the
 // handler is called on that thread and must complete its responder there (it may do so later,
-// from a timer or a posted task, for long-polling fetches).
+// from a timer or a posted task, for long-polling fetches and produces appended elsewhere).
 #pragma once
 
 #include <cstdint>
@@ -37,13 +48,21 @@ struct ConnectionInfo {
 // request gets no response (Produce with acks=0). Call exactly once, on the loop thread.
 using Responder = std::function<void(std::optional<std::vector<uint8_t>> response)>;
 
+// One request frame (without the size prefix) as read from the socket.
+struct RequestFrame {
+  std::span<const uint8_t> bytes;  // valid during Handle(); longer only with Retain()
+  io::TcpConnection* connection = nullptr;  // null for frames that are not from a socket (tests)
+  // Keeps `bytes` valid for as long as the returned owner lives (on any thread). Returns null
+  // when the frame has no connection: then the caller must copy what it keeps.
+  std::shared_ptr<const void> Retain() const { return connection ? connection->RetainInput() : nullptr; }
+};
+
 class RequestHandler {
  public:
   virtual ~RequestHandler() = default;
-  // Handles one request frame (without the size prefix). A non-OK return means the frame is
-  // malformed beyond answering: the connection is closed and `responder` must not be used.
-  virtual base::Status Handle(const ConnectionInfo& connection, std::span<const uint8_t> frame,
-                              Responder responder) = 0;
+  // Handles one request frame. A non-OK return means the frame is malformed beyond answering:
+  // the connection is closed and `responder` must not be used.
+  virtual base::Status Handle(const ConnectionInfo& connection, const RequestFrame& frame, Responder responder) = 0;
   // The connection is gone; drop anything held for it (pending fetches).
   virtual void ConnectionClosed(uint64_t connection_id) {}
 };

@@ -1,6 +1,8 @@
 // Produce, Fetch (with long polling), ListOffsets, OffsetForLeaderEpoch and InitProducerId.
 #include <algorithm>
 #include <climits>
+#include <memory>
+#include <optional>
 
 #include "base/logging.h"
 #include "kafka/protocol/fetch.h"
@@ -37,12 +39,31 @@ ErrorCode ErrorForAppend(log::AppendError e, const Status& s) {
 
 // ---- Produce ----
 
-Status Broker::HandleProduce(Context ctx, Reader& r) {
+// One Produce request on its way through the append thread and back.
+struct Broker::ProduceWork {
+  struct Append {
+    size_t topic = 0;      // indexes into resp.responses / partition_responses
+    size_t partition = 0;
+    std::shared_ptr<log::PartitionLog> log;
+    std::span<const uint8_t> records;  // into the request frame
+    std::optional<base::Result<log::AppendResult>> result;
+    log::AppendError error = log::AppendError::kNone;
+  };
+  Context ctx;
+  int16_t acks = 0;
+  ProduceResponse resp;
+  std::vector<Append> appends;
+  std::shared_ptr<const void> frame_owner;  // keeps `records` valid off the network thread
+};
+
+Status Broker::HandleProduce(Context ctx, Reader& r, const RequestFrame& frame) {
   ProduceRequest req;
   TIDE_RETURN_IF_ERROR(DecodeBody(r, ctx, &req));
-  ProduceResponse resp;
-  bool appended = false;
+  auto work = std::make_shared<ProduceWork>();
+  work->acks = req.acks;
+  ProduceResponse& resp = work->resp;
   const bool valid_acks = req.acks == 0 || req.acks == 1 || req.acks == -1;
+  resp.responses.reserve(req.topic_data.size());
   for (const auto& topic : req.topic_data) {
     ProduceResponse::TopicProduceResponse topic_resp;
     topic_resp.name = topic.name;
@@ -50,8 +71,6 @@ Status Broker::HandleProduce(Context ctx, Reader& r) {
       ProduceResponse::PartitionProduceResponse p;
       p.index = part.index;
       auto log = logs_->GetPartition(topic.name, part.index);
-      Status status;
-      log::AppendError append_error = log::AppendError::kNone;
       if (!valid_acks) {
         p.error_code = ErrorCode::kInvalidRequiredAcks;
         p.error_message = "acks must be -1, 0 or 1, got " + std::to_string(req.acks);
@@ -65,47 +84,82 @@ Status Broker::HandleProduce(Context ctx, Reader& r) {
                                                     part.records.bytes)) != ErrorCode::kNone) {
         p.error_message = "transactional produce refused for '" + *req.transactional_id + "'";
       } else {
-        auto result = log->Append(part.records.bytes, log::AppendOptions{}, &append_error);
-        if (result.ok()) {
-          p.base_offset = result->base_offset;
-          p.log_append_time_ms = result->log_append_time;
-          p.log_start_offset = result->log_start_offset;
-          if (!result->duplicate) {
-            produced_records_->WithLabels({topic.name}).Increment(result->record_count);
-            produced_bytes_->WithLabels({topic.name}).Increment(static_cast<double>(part.records.bytes.size()));
-            appended = true;
-          } else {
-            produce_duplicates_->WithLabels({topic.name}).Increment();
-          }
-        } else {
-          status = result.status();
-          p.error_code = ErrorForAppend(append_error, status);
-          p.error_message = status.message();
-          p.base_offset = -1;
-        }
-      }
-      if (p.error_code != ErrorCode::kNone) {
-        produce_errors_->WithLabels({std::string(ErrorCodeName(p.error_code))}).Increment();
-        if (p.error_code == ErrorCode::kCorruptMessage || p.error_code == ErrorCode::kKafkaStorageError) {
-          base::LogWarn("kafka", "produce refused",
-                        {{"client", ctx.connection.peer},
-                         {"topic", topic.name},
-                         {"partition", part.index},
-                         {"error", std::string(ErrorCodeName(p.error_code))},
-                         {"reason", p.error_message.value_or("")}});
-        }
+        ProduceWork::Append a;
+        a.topic = resp.responses.size();
+        a.partition = topic_resp.partition_responses.size();
+        a.log = std::move(log);
+        a.records = part.records.bytes;
+        work->appends.push_back(std::move(a));
       }
       topic_resp.partition_responses.push_back(std::move(p));
     }
     resp.responses.push_back(std::move(topic_resp));
   }
-  if (req.acks == 0) {
-    ctx.respond(std::nullopt);  // acks=0: the client expects no answer
+  work->ctx = std::move(ctx);
+  if (options_.append_loop != nullptr && !work->appends.empty()) {
+    work->frame_owner = frame.Retain();
+    if (work->frame_owner) {
+      options_.append_loop->Post([this, work] {
+        RunAppends(*work);
+        loop_->Post([this, work] { FinishProduce(*work); });
+      });
+      return Status::OK();
+    }
+  }
+  RunAppends(*work);
+  FinishProduce(*work);
+  return Status::OK();
+}
+
+void Broker::RunAppends(ProduceWork& work) {
+  for (auto& a : work.appends) a.result = a.log->Append(a.records, log::AppendOptions{}, &a.error);
+  // The records are stored: give the request's memory back now, not after the reply.
+  work.frame_owner.reset();
+}
+
+void Broker::FinishProduce(ProduceWork& work) {
+  bool appended = false;
+  for (auto& a : work.appends) {
+    const std::string& topic = work.resp.responses[a.topic].name;
+    ProduceResponse::PartitionProduceResponse& p = work.resp.responses[a.topic].partition_responses[a.partition];
+    const base::Result<log::AppendResult>& result = *a.result;
+    if (result.ok()) {
+      p.base_offset = result->base_offset;
+      p.log_append_time_ms = result->log_append_time;
+      p.log_start_offset = result->log_start_offset;
+      if (!result->duplicate) {
+        produced_records_->WithLabels({topic}).Increment(result->record_count);
+        produced_bytes_->WithLabels({topic}).Increment(static_cast<double>(a.records.size()));
+        appended = true;
+      } else {
+        produce_duplicates_->WithLabels({topic}).Increment();
+      }
+    } else {
+      p.error_code = ErrorForAppend(a.error, result.status());
+      p.error_message = result.status().message();
+      p.base_offset = -1;
+    }
+  }
+  for (const auto& topic : work.resp.responses) {
+    for (const auto& p : topic.partition_responses) {
+      if (p.error_code == ErrorCode::kNone) continue;
+      produce_errors_->WithLabels({std::string(ErrorCodeName(p.error_code))}).Increment();
+      if (p.error_code == ErrorCode::kCorruptMessage || p.error_code == ErrorCode::kKafkaStorageError) {
+        base::LogWarn("kafka", "produce refused",
+                      {{"client", work.ctx.connection.peer},
+                       {"topic", topic.name},
+                       {"partition", p.index},
+                       {"error", std::string(ErrorCodeName(p.error_code))},
+                       {"reason", p.error_message.value_or("")}});
+      }
+    }
+  }
+  if (work.acks == 0) {
+    work.ctx.respond(std::nullopt);  // acks=0: the client expects no answer
   } else {
-    Reply(ctx, resp);
+    Reply(work.ctx, work.resp);
   }
   if (appended) OnLogAppended();
-  return Status::OK();
 }
 
 // ---- Fetch ----

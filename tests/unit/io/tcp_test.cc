@@ -1,0 +1,173 @@
+#include "io/tcp.h"
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <thread>
+
+#include "base/endian.h"
+
+namespace tide::io {
+namespace {
+
+// Runs `fn` on the loop's thread and waits for it.
+template <class Fn>
+auto OnLoop(EventLoop* loop, Fn fn) {
+  std::promise<decltype(fn())> done;
+  loop->Post([&] {
+    if constexpr (std::is_void_v<decltype(fn())>) {
+      fn();
+      done.set_value();
+    } else {
+      done.set_value(fn());
+    }
+  });
+  return done.get_future().get();
+}
+
+// Waits up to 20 s for `pred` (checked on the loop thread).
+template <class Pred>
+bool WaitFor(EventLoop* loop, Pred pred) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (OnLoop(loop, pred)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
+}
+
+void WriteAll(int fd, const std::vector<uint8_t>& data) {
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    ASSERT_GT(n, 0);
+    done += static_cast<size_t>(n);
+  }
+}
+
+class TcpConnectionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(thread_.Start().ok());
+    int fds[2];
+    ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, fds), 0);
+    peer_ = fds[1];
+    // The writing end blocks, like a client.
+    ASSERT_EQ(::fcntl(peer_, F_SETFL, 0), 0);
+    local_ = fds[0];
+  }
+  void TearDown() override {
+    OnLoop(thread_.loop(), [this] { conn_.reset(); });
+    thread_.Stop();
+    if (peer_ >= 0) ::close(peer_);
+  }
+  void Adopt(TcpConnection::DataCallback on_data) {
+    OnLoop(thread_.loop(), [&] {
+      auto c = TcpConnection::Adopt(thread_.loop(), local_, "test", std::move(on_data), nullptr);
+      ASSERT_TRUE(c.ok());
+      conn_ = *c;
+    });
+  }
+
+  EventLoopThread thread_{"tcp-test"};
+  std::shared_ptr<TcpConnection> conn_;
+  int local_ = -1;
+  int peer_ = -1;
+};
+
+TEST_F(TcpConnectionTest, RetainedInputStaysIntactWhileMoreArrives) {
+  std::shared_ptr<const void> owner;
+  const uint8_t* kept = nullptr;
+  size_t consumed_after = 0;
+  Adopt([&](TcpConnection& c) {
+    if (!owner) {
+      if (c.input().size() < 100) return;
+      owner = c.RetainInput();
+      kept = c.input().data();
+      c.Consume(100);
+    }
+    consumed_after += c.input().size();
+    c.Consume(c.input().size());
+  });
+  WriteAll(peer_, std::vector<uint8_t>(100, 'A'));
+  ASSERT_TRUE(WaitFor(thread_.loop(), [&] { return owner != nullptr; }));
+  // Far more than the first buffer holds: the connection must read on into other memory.
+  WriteAll(peer_, std::vector<uint8_t>(300000, 'B'));
+  ASSERT_TRUE(WaitFor(thread_.loop(), [&] { return consumed_after == 300000; }));
+  OnLoop(thread_.loop(), [&] {
+    for (size_t i = 0; i < 100; ++i) ASSERT_EQ(kept[i], 'A') << i;
+    owner.reset();  // releasing on any thread is fine; here on the loop
+  });
+}
+
+TEST_F(TcpConnectionTest, LargeExpectedMessagesArriveWholeAndEndWhereTheyEnd) {
+  // Two 3 MB messages back to back, each with a 4-byte size prefix: the owner sees each one in
+  // one contiguous piece that holds exactly that message once ExpectInput announced it.
+  constexpr size_t kBody = 3 << 20;
+  std::vector<size_t> complete_sizes;
+  std::vector<std::shared_ptr<const void>> owners;
+  Adopt([&](TcpConnection& c) {
+    while (c.input().size() >= 4) {
+      size_t total = 4 + base::LoadBigEndian32(c.input().data());
+      if (c.input().size() < total) {
+        c.ExpectInput(total);
+        return;
+      }
+      complete_sizes.push_back(c.input().size());
+      EXPECT_EQ(c.input()[4], static_cast<uint8_t>('a' + owners.size()));
+      EXPECT_EQ(c.input()[total - 1], static_cast<uint8_t>('a' + owners.size()));
+      owners.push_back(c.RetainInput());  // like a produce handed to the append thread
+      c.Consume(total);
+    }
+  });
+  std::vector<uint8_t> both;
+  for (char fill : {'a', 'b'}) {
+    uint8_t head[4];
+    base::StoreBigEndian32(head, kBody);
+    both.insert(both.end(), head, head + 4);
+    both.insert(both.end(), kBody, static_cast<uint8_t>(fill));
+  }
+  std::thread writer([&] { WriteAll(peer_, both); });
+  ASSERT_TRUE(WaitFor(thread_.loop(), [&] { return complete_sizes.size() == 2; }));
+  writer.join();
+  // Reads stopped at each message's end, so nothing of the next message came along.
+  EXPECT_EQ(complete_sizes[0], 4 + kBody);
+  EXPECT_EQ(complete_sizes[1], 4 + kBody);
+  OnLoop(thread_.loop(), [&] { owners.clear(); });
+}
+
+TEST_F(TcpConnectionTest, ReadingPausesWhileTheOwnerDoesNotConsume) {
+  std::atomic<bool> consume{false};
+  size_t total = 0;
+  Adopt([&](TcpConnection& c) {
+    if (!consume) return;
+    total += c.input().size();
+    c.Consume(c.input().size());
+  });
+  constexpr size_t kSent = 40 << 20;
+  std::thread writer([&] {
+    std::vector<uint8_t> chunk(1 << 20, 'x');
+    for (size_t i = 0; i < kSent / chunk.size(); ++i) WriteAll(peer_, chunk);
+  });
+  // The reader buffers up to 16 MiB (plus at most one read), then stops: it never takes all 40.
+  ASSERT_TRUE(WaitFor(thread_.loop(), [&] { return conn_->input().size() >= (size_t{16} << 20); }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  size_t buffered = OnLoop(thread_.loop(), [&] { return conn_->input().size(); });
+  EXPECT_LE(buffered, size_t{17} << 20);
+  // Consuming resumes reading; everything arrives.
+  OnLoop(thread_.loop(), [&] {
+    consume = true;
+    total += conn_->input().size();
+    conn_->Consume(conn_->input().size());
+  });
+  ASSERT_TRUE(WaitFor(thread_.loop(), [&] { return total == kSent; }));
+  writer.join();
+}
+
+}  // namespace
+}  // namespace tide::io
