@@ -423,6 +423,19 @@ rd_kafka_t* NewProducer(const std::string& bootstrap, int linger_ms, DeliverySta
   Set(conf, "queue.buffering.max.kbytes", "65536");  // keeps the flush after the budget short
   Set(conf, "queue.buffering.max.messages", "2000000");
   Set(conf, "compression.codec", "none");
+  // Experiment hook: TIDE_BENCH_PRODUCER_CONF="key=value,key=value" (not for reported figures).
+  if (const char* extra = std::getenv("TIDE_BENCH_PRODUCER_CONF"); extra != nullptr && *extra != '\0') {
+    std::string all = extra;
+    size_t start = 0;
+    while (start < all.size()) {
+      size_t end = all.find(',', start);
+      if (end == std::string::npos) end = all.size();
+      std::string kv = all.substr(start, end - start);
+      size_t eq = kv.find('=');
+      if (eq != std::string::npos) Set(conf, kv.substr(0, eq).c_str(), kv.substr(eq + 1));
+      start = end + 1;
+    }
+  }
   Set(conf, "message.max.bytes", "10000000");
   rd_kafka_conf_set_dr_msg_cb(conf, OnDelivery);
   rd_kafka_conf_set_error_cb(conf, OnError);

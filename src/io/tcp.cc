@@ -226,7 +226,9 @@ void TcpConnection::MakeRoom(size_t want) {
     std::memmove(in_buf_.get(), in_buf_.get() + in_begin_, have);
   } else {
     size_t capacity = 0;
-    std::shared_ptr<uint8_t[]> fresh = InputBufferPool::Get().Take(std::max(need, kMinInputCapacity), &capacity);
+    // Sized for the last large message when starting afresh, so that the next one fits too.
+    size_t size = std::max({need, kMinInputCapacity, have == 0 ? large_hint_ : size_t{0}});
+    std::shared_ptr<uint8_t[]> fresh = InputBufferPool::Get().Take(size, &capacity);
     if (have > 0) std::memcpy(fresh.get(), in_buf_.get() + in_begin_, have);
     in_buf_ = std::move(fresh);
     in_cap_ = capacity;
@@ -256,19 +258,28 @@ void TcpConnection::HandleRead() {
       UpdateInterest();
       break;
     }
-    // Deliver what we have once a read's worth (or the whole expected message) is buffered.
-    if (!first && have >= std::max(expected_, kMaxRead)) break;
+    // Deliver what we have once the expected message is complete, or a read's worth is here.
+    if (!first && (expected_ > 0 ? have >= expected_ : have >= kMaxRead)) break;
     // Read what the socket holds (not a fixed chunk), at most kMaxRead, and no further than the
     // end of a large expected message.
     int available = 0;
     if (ioctl(fd_, FIONREAD, &available) != 0 || available <= 0) available = 4096;
     size_t want = std::min<size_t>(static_cast<size_t>(available), kMaxRead);
-    if (expected_ >= kLargeMessage && expected_ > have) want = std::min(want, expected_ - have);
+    bool start_only = false;
+    if (expected_ >= kLargeMessage && expected_ > have) {
+      want = std::min(want, expected_ - have);
+    } else if (expected_ == 0 && have == 0 && large_hint_ > 0) {
+      // After large messages, read the next one's start only and let the owner parse it: once
+      // its size is known (ExpectInput) the reads go to its end and no further, so nothing of
+      // the message after it comes along (to be copied when this one is retained).
+      want = std::min(want, kLargeMessage);
+      start_only = true;
+    }
     MakeRoom(want);
     ssize_t n = ::read(fd_, in_buf_.get() + in_end_, want);
     if (n > 0) {
       in_end_ += static_cast<size_t>(n);
-      if (static_cast<size_t>(n) < want) break;
+      if (start_only || static_cast<size_t>(n) < want) break;
       continue;
     }
     if (n == 0) {
@@ -348,7 +359,7 @@ void TcpConnection::HandleWrite() {
 void TcpConnection::UpdateInterest() {
   if (fd_ < 0) return;
   bool want_write = pending_output() > 0;
-  bool pause_read = close_after_flush_ || input_full_ || pending_output() > max_pending_output_;
+  bool pause_read = close_after_flush_ || input_full_ || input_paused_ || pending_output() > max_pending_output_;
   if (want_write == watching_write_ && pause_read == reading_paused_) return;
   watching_write_ = want_write;
   reading_paused_ = pause_read;

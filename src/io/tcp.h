@@ -72,7 +72,18 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
   // all of it in one piece and, when it is large, stop at its end, so that retaining it does
   // not drag the start of the next message along (which would then be copied). An owner that
   // needs more than 16 MiB before it can consume anything must say so here, or reading pauses.
-  void ExpectInput(size_t bytes) { expected_ = bytes; }
+  // Stops (true) or resumes reading from the socket, for an owner that cannot take more input
+  // now (too much in flight): the peer is held back by TCP flow control instead of this
+  // connection buffering (and, when retained, re-copying) what it cannot use yet.
+  void PauseInput(bool paused) {
+    if (paused == input_paused_) return;
+    input_paused_ = paused;
+    UpdateInterest();
+  }
+  void ExpectInput(size_t bytes) {
+    expected_ = bytes;
+    if (bytes >= 64 * 1024) large_hint_ = std::min<size_t>(bytes, 64 << 20);
+  }
   // Queues bytes for sending; sends as much as possible now.
   void Send(const uint8_t* data, size_t n);
   // Sends `head` then `body` as one write (a frame's size prefix and its contents).
@@ -110,12 +121,14 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
   size_t in_cap_ = 0;
   size_t in_begin_ = 0;  // input() is [in_begin_, in_end_)
   size_t in_end_ = 0;
-  size_t expected_ = 0;  // see ExpectInput
+  size_t expected_ = 0;    // see ExpectInput
+  size_t large_hint_ = 0;  // the size of the last large message announced (0: none yet)
   std::vector<uint8_t> output_;
   size_t output_offset_ = 0;
   bool close_after_flush_ = false;
   bool watching_write_ = false;
   bool reading_paused_ = false;
+  bool input_paused_ = false;  // PauseInput
   bool input_full_ = false;  // the owner left kMaxBufferedInput unconsumed: reading paused
 };
 

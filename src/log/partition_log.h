@@ -104,7 +104,10 @@ class PartitionLog {
   ~PartitionLog();
 
   // Appends the batches in `batches` (one produce request's records for this partition).
-  // On failure, *error (if given) says which Kafka error applies.
+  // On failure, *error (if given) says which Kafka error applies. `batches` is only read, and
+  // not copied: the stamped fields are written from separate headers in the same pwritev
+  // (LogAppendTime topics, whose batches change under the CRC, copy them). The caller may
+  // call this from any thread (the broker runs it on its append thread).
   base::Result<AppendResult> Append(std::span<const uint8_t> batches, const AppendOptions& options = {},
                                     AppendError* error = nullptr);
 

@@ -17,10 +17,13 @@
 //   tide-net: decode, per-partition checks, transactional check ─▶ post to append_loop
 //   tide-log: PartitionLog::Append for each partition, in order ─▶ post back to tide-net
 //   tide-net: fill in the response, metrics, reply, wake parked fetches (OnLogAppended)
-// The request's bytes are retained (RequestFrame::Retain), not copied. One append thread runs
-// the appends of all connections in the order the network thread read them, so appends to a
-// partition keep request order; idempotent sequence checks, epochs and flush.messages (fsync
-// before the answer) are all decided inside Append, so they behave as with inline appends.
+// A request with less than 64 KiB of records is appended inline instead when no append is
+// queued (no hand-off for small, latency-bound produces; order is kept since every earlier
+// append has completed). The request's bytes are retained (RequestFrame::Retain), not copied.
+// One append thread runs the appends of all connections in the order the network thread read
+// them, so appends to a partition keep request order; idempotent sequence checks, epochs and
+// flush.messages (fsync before the answer) are all decided inside Append, so they behave as
+// with inline appends.
 // Transaction markers are still written on the network thread; PartitionLog serializes them
 // with appends, and a transactional client ends a transaction only after its produces were
 // acknowledged (as Kafka requires), so no acknowledged batch can follow its marker.
@@ -156,6 +159,9 @@ class Broker : public RequestHandler {
   ProducerIdManager* producer_ids_;
   BrokerOptions options_;
   std::list<PendingFetch> pending_fetches_;
+  // Produce requests posted to the append loop whose completion has not run yet.
+  size_t appends_in_flight_ = 0;
+  static constexpr size_t kInlineAppendMaxBytes = 64 * 1024;
 
   base::Family<base::Counter>* requests_total_;
   base::Family<base::Histogram>* request_seconds_;

@@ -13,6 +13,8 @@ struct KafkaListener::Connection {
   uint64_t next_sequence = 0;     // given to the next request read
   uint64_t next_to_send = 0;      // the response that must go out next
   int64_t last_produce = -1;      // sequence of the latest Produce handed to the handler
+  size_t in_flight_bytes = 0;     // frame bytes of requests handed over and not yet answered
+  std::map<uint64_t, size_t> frame_bytes;  // sequence -> frame size, for those requests
   // Completed responses waiting for an earlier one (nullopt: no response for that request).
   std::map<uint64_t, std::optional<std::vector<uint8_t>>> ready;
   bool dropped = false;
@@ -93,9 +95,14 @@ void KafkaListener::OnData(Connection& c) {
   c.parsing = true;
   std::span<const uint8_t> in = c.tcp->input();
   size_t pos = 0;
-  size_t partial = 0;  // the size of a frame that is not complete yet
+  size_t partial = 0;    // the size of a frame that is not complete yet
+  bool blocked = false;  // stopped for requests in flight: read no more until they complete
   while (!c.dropped && in.size() - pos >= 4) {
-    if (c.next_sequence - c.next_to_send >= options_.max_in_flight_per_connection) break;
+    if (c.next_sequence - c.next_to_send >= options_.max_in_flight_per_connection ||
+        (c.in_flight_bytes > 0 && c.in_flight_bytes >= options_.max_in_flight_bytes_per_connection)) {
+      blocked = true;
+      break;
+    }
     int32_t size = static_cast<int32_t>(base::LoadBigEndian32(in.data() + pos));
     if (size < 0) {
       Drop(c, "negative request size " + std::to_string(size));
@@ -113,11 +120,16 @@ void KafkaListener::OnData(Connection& c) {
     RequestFrame frame{in.subspan(pos + 4, static_cast<size_t>(size)), c.tcp.get()};
     // Produce requests pipeline; anything else waits until the earlier ones are answered.
     bool produce = size >= 2 && base::LoadBigEndian16(frame.bytes.data()) == 0;  // api key 0
-    if (!produce && c.last_produce >= static_cast<int64_t>(c.next_to_send)) break;
+    if (!produce && c.last_produce >= static_cast<int64_t>(c.next_to_send)) {
+      blocked = true;
+      break;
+    }
     pos += 4 + static_cast<size_t>(size);
     bytes_in_->Increment(4.0 + size);
     uint64_t sequence = c.next_sequence++;
     if (produce) c.last_produce = static_cast<int64_t>(sequence);
+    c.in_flight_bytes += static_cast<size_t>(size);
+    c.frame_bytes[sequence] = static_cast<size_t>(size);
     std::weak_ptr<Connection> weak = keep;
     Status s = handler_->Handle(c.info, frame, [this, weak, sequence](std::optional<std::vector<uint8_t>> response) {
       if (auto conn = weak.lock()) Deliver(*conn, sequence, std::move(response));
@@ -130,14 +142,19 @@ void KafkaListener::OnData(Connection& c) {
   c.parsing = false;
   if (c.dropped) return;
   c.tcp->Consume(pos);
+  // Deliver() runs this again when a response completes, which unblocks it.
+  c.tcp->PauseInput(blocked);
   // Read the rest of a large frame into one piece that ends where the frame does.
   if (partial > 0) c.tcp->ExpectInput(partial);
 }
 
 void KafkaListener::Deliver(Connection& c, uint64_t sequence, std::optional<std::vector<uint8_t>> response) {
   if (c.dropped) return;
+  if (auto it = c.frame_bytes.find(sequence); it != c.frame_bytes.end()) {
+    c.in_flight_bytes -= it->second;
+    c.frame_bytes.erase(it);
+  }
   c.ready[sequence] = std::move(response);
-  bool resumed = false;
   while (!c.ready.empty() && c.ready.begin()->first == c.next_to_send) {
     auto node = c.ready.extract(c.ready.begin());
     if (node.mapped()) {
@@ -148,11 +165,10 @@ void KafkaListener::Deliver(Connection& c, uint64_t sequence, std::optional<std:
       bytes_out_->Increment(4.0 + static_cast<double>(body.size()));
     }
     c.next_to_send++;
-    resumed = true;
     if (c.dropped || c.tcp->closed()) return;
   }
-  // Requests left unread because too many were in flight can proceed now.
-  if (resumed && !c.parsing && !c.tcp->input().empty()) OnData(c);
+  // Requests left unread (too many in flight, or waiting for earlier produces) may go now.
+  if (!c.parsing && !c.tcp->input().empty()) OnData(c);
 }
 
 }  // namespace tide::kafka

@@ -73,6 +73,10 @@ class KafkaListener {
     int64_t max_request_bytes = 100 * 1024 * 1024;  // socket.request.max.bytes
     // Stop reading from a connection while this many requests await their responses.
     size_t max_in_flight_per_connection = 1000;
+    // ... or while their frames add up to this many bytes (at least one request is always let
+    // through). Bounds what one connection can queue for the append thread: the network thread
+    // reads that far ahead of the disk writes, no further.
+    size_t max_in_flight_bytes_per_connection = 8 << 20;
   };
   KafkaListener(io::EventLoop* loop, RequestHandler* handler, base::MetricsRegistry* metrics, Options options);
   ~KafkaListener();

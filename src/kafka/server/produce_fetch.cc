@@ -96,12 +96,22 @@ Status Broker::HandleProduce(Context ctx, Reader& r, const RequestFrame& frame) 
     resp.responses.push_back(std::move(topic_resp));
   }
   work->ctx = std::move(ctx);
-  if (options_.append_loop != nullptr && !work->appends.empty()) {
+  // Small requests are appended right here while nothing is queued on the append thread: no
+  // thread hand-off (two wake-ups) for the latency-bound case, and order is kept because every
+  // earlier append has finished. Large ones, or any while others are queued, go to the thread.
+  size_t bytes = 0;
+  for (const auto& a : work->appends) bytes += a.records.size();
+  if (options_.append_loop != nullptr && !work->appends.empty() &&
+      (appends_in_flight_ > 0 || bytes >= kInlineAppendMaxBytes)) {
     work->frame_owner = frame.Retain();
     if (work->frame_owner) {
+      ++appends_in_flight_;
       options_.append_loop->Post([this, work] {
         RunAppends(*work);
-        loop_->Post([this, work] { FinishProduce(*work); });
+        loop_->Post([this, work] {
+          --appends_in_flight_;
+          FinishProduce(*work);
+        });
       });
       return Status::OK();
     }
