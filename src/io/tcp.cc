@@ -88,6 +88,14 @@ class InputBufferPool {
   size_t free_bytes_ = 0;
 };
 
+// writev that never raises SIGPIPE (a peer that went away is an error return, not a signal).
+ssize_t SendV(int fd, iovec* iov, size_t count) {
+  msghdr msg{};
+  msg.msg_iov = iov;
+  msg.msg_iovlen = count;
+  return ::sendmsg(fd, &msg, MSG_NOSIGNAL);
+}
+
 }  // namespace
 
 Status SplitHostPort(const std::string& host_port, std::string* host, int* port) {
@@ -306,12 +314,23 @@ void TcpConnection::HandleRead() {
 
 void TcpConnection::Send(const uint8_t* data, size_t n) { Send(data, n, nullptr, 0); }
 
+void TcpConnection::QueueCopy(const uint8_t* data, size_t n) {
+  if (n == 0) return;
+  // Small pieces (size prefixes, short answers) join the last buffer instead of adding one.
+  if (!output_.empty() && n <= 4096 && output_.back().size() + n <= (64u << 10)) {
+    output_.back().insert(output_.back().end(), data, data + n);
+  } else {
+    output_.emplace_back(data, data + n);
+  }
+  output_bytes_ += n;
+}
+
 void TcpConnection::Send(const uint8_t* head, size_t head_n, const uint8_t* body, size_t body_n) {
   if (fd_ < 0 || head_n + body_n == 0) return;
   if (pending_output() == 0) {
     // One writev for both parts: with TCP_NODELAY, two sends would be two packets.
     iovec iov[2] = {{const_cast<uint8_t*>(head), head_n}, {const_cast<uint8_t*>(body), body_n}};
-    ssize_t written = ::writev(fd_, iov, body_n > 0 ? 2 : 1);
+    ssize_t written = SendV(fd_, iov, body_n > 0 ? 2 : 1);
     if (written < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
       Close();
       return;
@@ -325,22 +344,67 @@ void TcpConnection::Send(const uint8_t* head, size_t head_n, const uint8_t* body
     body_n -= from_body;
   }
   if (head_n + body_n > 0) {
-    output_.insert(output_.end(), head, head + head_n);
-    if (body_n > 0) output_.insert(output_.end(), body, body + body_n);
+    QueueCopy(head, head_n);
+    QueueCopy(body, body_n);
     UpdateInterest();
   }
 }
 
+void TcpConnection::Send(const uint8_t* head, size_t head_n, std::vector<uint8_t>&& body) {
+  if (fd_ < 0 || head_n + body.size() == 0) return;
+  size_t body_done = 0;
+  if (pending_output() == 0) {
+    iovec iov[2] = {{const_cast<uint8_t*>(head), head_n}, {body.data(), body.size()}};
+    ssize_t written = SendV(fd_, iov, body.empty() ? 1 : 2);
+    if (written < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+      Close();
+      return;
+    }
+    size_t done = written > 0 ? static_cast<size_t>(written) : 0;
+    size_t from_head = std::min(done, head_n);
+    head += from_head;
+    head_n -= from_head;
+    body_done = done - from_head;
+  }
+  if (head_n + body.size() - body_done == 0) return;
+  QueueCopy(head, head_n);  // empty unless the head did not go out, and then none of the body did
+  if (body_done < body.size()) {
+    if (output_.empty()) output_offset_ = body_done;  // the body is first: skip what went out
+    output_bytes_ += body.size() - body_done;
+    output_.push_back(std::move(body));
+  }
+  UpdateInterest();
+}
+
 void TcpConnection::HandleWrite() {
   while (pending_output() > 0) {
-    ssize_t written = ::send(fd_, output_.data() + output_offset_, pending_output(), MSG_NOSIGNAL);
+    // One writev over the first buffers.
+    constexpr size_t kMaxIov = 64;
+    iovec iov[kMaxIov];
+    size_t count = 0;
+    for (auto it = output_.begin(); it != output_.end() && count < kMaxIov; ++it, ++count) {
+      size_t skip = count == 0 ? output_offset_ : 0;
+      iov[count] = {it->data() + skip, it->size() - skip};
+    }
+    ssize_t written = SendV(fd_, iov, count);
     if (written < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) break;
       Close();
       return;
     }
-    output_offset_ += static_cast<size_t>(written);
+    size_t left = static_cast<size_t>(written);
+    output_bytes_ -= left;
+    while (left > 0) {
+      size_t rest = output_.front().size() - output_offset_;
+      if (left < rest) {
+        output_offset_ += left;
+        break;
+      }
+      left -= rest;
+      output_.pop_front();
+      output_offset_ = 0;
+    }
   }
   if (pending_output() == 0) {
     output_.clear();
@@ -349,9 +413,6 @@ void TcpConnection::HandleWrite() {
       Close();
       return;
     }
-  } else if (output_offset_ > (1 << 20)) {
-    output_.erase(output_.begin(), output_.begin() + static_cast<ptrdiff_t>(output_offset_));
-    output_offset_ = 0;
   }
   UpdateInterest();
 }
@@ -386,6 +447,7 @@ void TcpConnection::Close() {
   fd_ = -1;
   output_.clear();
   output_offset_ = 0;
+  output_bytes_ = 0;
   if (on_close_) {
     auto cb = std::move(on_close_);
     on_close_ = nullptr;

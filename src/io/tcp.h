@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <span>
@@ -88,6 +89,8 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
   void Send(const uint8_t* data, size_t n);
   // Sends `head` then `body` as one write (a frame's size prefix and its contents).
   void Send(const uint8_t* head, size_t head_n, const uint8_t* body, size_t body_n);
+  // The same, taking the body over: what the socket cannot take now is queued without a copy.
+  void Send(const uint8_t* head, size_t head_n, std::vector<uint8_t>&& body);
   void Send(const std::vector<uint8_t>& data) { Send(data.data(), data.size()); }
   // Sends what is queued, then closes. Further input is ignored.
   void CloseAfterFlush();
@@ -98,7 +101,7 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
   bool closed() const { return fd_ < 0; }
   EventLoop* loop() const { return loop_; }
   uint64_t id() const { return id_; }
-  size_t pending_output() const { return output_.size() - output_offset_; }
+  size_t pending_output() const { return output_bytes_; }
 
  private:
   TcpConnection(EventLoop* loop, int fd, std::string peer, DataCallback on_data, CloseCallback on_close,
@@ -123,8 +126,13 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
   size_t in_end_ = 0;
   size_t expected_ = 0;    // see ExpectInput
   size_t large_hint_ = 0;  // the size of the last large message announced (0: none yet)
-  std::vector<uint8_t> output_;
+  // Bytes waiting for the socket: whole buffers (taken over or copied), the first one sent up
+  // to output_offset_.
+  std::deque<std::vector<uint8_t>> output_;
   size_t output_offset_ = 0;
+  size_t output_bytes_ = 0;
+  // Queues [data, data + n) after what is pending, copying it (into the last buffer when small).
+  void QueueCopy(const uint8_t* data, size_t n);
   bool close_after_flush_ = false;
   bool watching_write_ = false;
   bool reading_paused_ = false;

@@ -158,11 +158,11 @@ void KafkaListener::Deliver(Connection& c, uint64_t sequence, std::optional<std:
   while (!c.ready.empty() && c.ready.begin()->first == c.next_to_send) {
     auto node = c.ready.extract(c.ready.begin());
     if (node.mapped()) {
-      const std::vector<uint8_t>& body = *node.mapped();
+      std::vector<uint8_t>& body = *node.mapped();
       uint8_t size[4];
       base::StoreBigEndian32(size, static_cast<uint32_t>(body.size()));
-      c.tcp->Send(size, 4, body.data(), body.size());
       bytes_out_->Increment(4.0 + static_cast<double>(body.size()));
+      c.tcp->Send(size, 4, std::move(body));  // queued without a copy if the socket is full
     }
     c.next_to_send++;
     if (c.dropped || c.tcp->closed()) return;

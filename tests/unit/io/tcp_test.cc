@@ -169,5 +169,33 @@ TEST_F(TcpConnectionTest, ReadingPausesWhileTheOwnerDoesNotConsume) {
   writer.join();
 }
 
+TEST_F(TcpConnectionTest, QueuedOutputKeepsOrderAcrossCopiedAndTakenOverBuffers) {
+  // The peer reads nothing at first, so most of this is queued: small copied pieces, large
+  // buffers taken over, framed sends; then everything must arrive in order, byte for byte.
+  Adopt([](TcpConnection&) {});
+  std::vector<uint8_t> expected;
+  OnLoop(thread_.loop(), [&] {
+    for (int i = 0; i < 40; ++i) {
+      uint8_t head[3] = {static_cast<uint8_t>(i), 0xAB, static_cast<uint8_t>(255 - i)};
+      std::vector<uint8_t> body(static_cast<size_t>(i % 3 == 0 ? 300000 : 17 + i), static_cast<uint8_t>(i * 7));
+      expected.insert(expected.end(), head, head + 3);
+      expected.insert(expected.end(), body.begin(), body.end());
+      if (i % 2 == 0) {
+        conn_->Send(head, 3, std::move(body));
+      } else {
+        conn_->Send(head, 3, body.data(), body.size());
+      }
+    }
+    EXPECT_GT(conn_->pending_output(), 0u);
+    conn_->CloseAfterFlush();
+  });
+  std::vector<uint8_t> got;
+  uint8_t buf[65536];
+  ssize_t n;
+  while ((n = ::read(peer_, buf, sizeof buf)) > 0) got.insert(got.end(), buf, buf + n);
+  EXPECT_EQ(got.size(), expected.size());
+  EXPECT_TRUE(got == expected);
+}
+
 }  // namespace
 }  // namespace tide::io
