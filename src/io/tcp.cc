@@ -211,13 +211,21 @@ void TcpConnection::Consume(size_t n) {
     UpdateInterest();
   }
   if (in_begin_ != in_end_) return;
-  if (in_buf_.use_count() == 1 && in_cap_ <= kKeepCapacity) {
+  if (SoleInputOwner() && in_cap_ <= kKeepCapacity) {
     in_begin_ = in_end_ = 0;  // reuse the buffer from its start
   } else {
     // Retained by a handler (it owns those bytes now) or oversized: read into another buffer.
     in_buf_.reset();
     in_cap_ = in_begin_ = in_end_ = 0;
   }
+}
+
+bool TcpConnection::SoleInputOwner() const {
+  if (in_buf_.use_count() != 1) return false;
+  // Pairs with the release in the last other owner's reference drop (possibly on another
+  // thread): its reads of the buffer happen before we overwrite it.
+  std::atomic_thread_fence(std::memory_order_acquire);
+  return true;
 }
 
 std::shared_ptr<const void> TcpConnection::RetainInput() const {
@@ -230,7 +238,7 @@ void TcpConnection::MakeRoom(size_t want) {
   size_t need = std::max(have + want, expected_);
   // Room after the input: use it, even when retained (retained bytes all lie before in_end_).
   if (in_buf_ && in_cap_ - in_end_ >= want && in_cap_ - in_begin_ >= expected_) return;
-  if (in_buf_ && in_buf_.use_count() == 1 && in_cap_ >= need) {
+  if (in_buf_ && SoleInputOwner() && in_cap_ >= need) {
     std::memmove(in_buf_.get(), in_buf_.get() + in_begin_, have);
   } else {
     size_t capacity = 0;

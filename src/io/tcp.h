@@ -112,6 +112,8 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
   void UpdateInterest();
   // Makes room for `want` more bytes after the input (and for expected_ from its start).
   void MakeRoom(size_t want);
+  // True when no one retains the input buffer, so it may be overwritten.
+  bool SoleInputOwner() const;
 
   EventLoop* loop_;
   int fd_;
