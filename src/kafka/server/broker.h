@@ -17,9 +17,9 @@
 //   tide-net: decode, per-partition checks, transactional check ─▶ post to append_loop
 //   tide-log: PartitionLog::Append for each partition, in order ─▶ post back to tide-net
 //   tide-net: fill in the response, metrics, reply, wake parked fetches (OnLogAppended)
-// A request with less than 64 KiB of records is appended inline instead when no append is
-// queued (no hand-off for small, latency-bound produces; order is kept since every earlier
-// append has completed). The request's bytes are retained (RequestFrame::Retain), not copied.
+// A request with less than 64 KiB of records (inline_append_max_bytes) is appended inline
+// instead when no append is queued (no hand-off for small, latency-bound produces; order is
+// kept since every earlier append has completed). The request's bytes are retained (RequestFrame::Retain), not copied.
 // One append thread runs the appends of all connections in the order the network thread read
 // them, so appends to a partition keep request order; idempotent sequence checks, epochs and
 // flush.messages (fsync before the answer) are all decided inside Append, so they behave as
@@ -69,6 +69,9 @@ struct BrokerOptions {
   int32_t fetch_max_wait_cap_ms = 30000;
   // Where produce appends run (see the threading note above); null: inline on the network loop.
   io::EventLoop* append_loop = nullptr;
+  // Requests with fewer record bytes are appended inline while no append is queued (tests set
+  // 0 to send every append through append_loop).
+  size_t inline_append_max_bytes = 64 * 1024;
 };
 
 class Broker : public RequestHandler {
@@ -161,7 +164,6 @@ class Broker : public RequestHandler {
   std::list<PendingFetch> pending_fetches_;
   // Produce requests posted to the append loop whose completion has not run yet.
   size_t appends_in_flight_ = 0;
-  static constexpr size_t kInlineAppendMaxBytes = 64 * 1024;
 
   base::Family<base::Counter>* requests_total_;
   base::Family<base::Histogram>* request_seconds_;

@@ -40,7 +40,9 @@ Status Broker::HandleTransactionalInitProducerId(Context ctx, const InitProducer
   return Status::OK();
 }
 
-void Broker::GroupConnectionClosed(uint64_t connection_id) { groups_->ConnectionClosed(connection_id); }
+void Broker::GroupConnectionClosed(uint64_t connection_id) {
+  if (groups_) groups_->ConnectionClosed(connection_id);
+}
 
 Status Broker::HandleGroupApi(Context ctx, Reader& r) {
   const int16_t v = ctx.header.api_version;

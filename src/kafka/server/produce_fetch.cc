@@ -102,7 +102,7 @@ Status Broker::HandleProduce(Context ctx, Reader& r, const RequestFrame& frame) 
   size_t bytes = 0;
   for (const auto& a : work->appends) bytes += a.records.size();
   if (options_.append_loop != nullptr && !work->appends.empty() &&
-      (appends_in_flight_ > 0 || bytes >= kInlineAppendMaxBytes)) {
+      (appends_in_flight_ > 0 || bytes >= options_.inline_append_max_bytes)) {
     work->frame_owner = frame.Retain();
     if (work->frame_owner) {
       ++appends_in_flight_;
