@@ -12,8 +12,12 @@
 // from a small process-wide pool, because new memory costs page faults (and zeroing) on every
 // use — for 1 MB produce requests that was a measurable share of the broker's CPU.
 //
+// Output memory: what the socket cannot take at once is queued as whole buffers; a body given
+// by rvalue is taken over rather than copied.
+//
 // Thread-safety: a connection and a listener belong to one EventLoop; call their methods on
-// that loop's thread only.
+// that loop's thread only. The owner returned by RetainInput may be kept and released on any
+// thread.
 #pragma once
 
 #include <netinet/in.h>
