@@ -199,11 +199,20 @@ void EncodeRleBitPacked(const T* values, int64_t n, int bit_width, std::vector<u
     PutUleb((static_cast<uint64_t>(groups) << 1) | 1, out);
     const size_t base = out->size();
     out->resize(base + groups * bit_width, 0);
-    uint64_t bit = 0;
-    for (int64_t k = 0; k < groups * 8; ++k, bit += bit_width) {
-      const uint64_t v = i + k < n ? static_cast<uint64_t>(values[i + k]) : 0;
-      for (int b = 0; b < bit_width; ++b) {
-        if ((v >> b) & 1) (*out)[base + ((bit + b) >> 3)] |= static_cast<uint8_t>(1u << ((bit + b) & 7));
+    // LSB-first packing through a 64-bit accumulator (values are at most 32 bits wide, and at
+    // most 7 bits are pending, so nothing is shifted out).
+    uint8_t* dst = out->data() + base;
+    uint64_t acc = 0;
+    int pending = 0;
+    const uint64_t mask = bit_width >= 64 ? ~uint64_t{0} : (uint64_t{1} << bit_width) - 1;
+    for (int64_t k = 0; k < groups * 8; ++k) {
+      const uint64_t v = i + k < n ? (static_cast<uint64_t>(values[i + k]) & mask) : 0;
+      acc |= v << pending;
+      pending += bit_width;
+      while (pending >= 8) {
+        *dst++ = static_cast<uint8_t>(acc);
+        acc >>= 8;
+        pending -= 8;
       }
     }
     i = std::min(j, n);

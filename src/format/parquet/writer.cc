@@ -225,7 +225,56 @@ struct LeafOut {
   std::vector<uint8_t> fixed;            // PLAIN bytes (booleans: one byte 0/1 per value)
   std::vector<std::string_view> binary;  // BYTE_ARRAY values (point into the batch)
   int64_t num_values = 0;
+  int64_t null_count = 0;                // levels below max_def
+  // The dense fixed-width values: fixed.data(), or the batch's own value buffer when the
+  // column needs no conversion and holds no nulls (saves a copy of the whole column).
+  const uint8_t* values = nullptr;
 };
+
+void PutBytes(std::vector<uint8_t>* out, const void* p, size_t n) {
+  const auto* b = static_cast<const uint8_t*>(p);
+  out->insert(out->end(), b, b + n);
+}
+
+// Appends value i of `a` (a fixed-width leaf) in its PLAIN physical form.
+void AppendConverted(const LeafInfo& info, const col::ArrayData& a, int64_t i, std::vector<uint8_t>* fixed) {
+  const col::DataType& t = *info.type;
+  switch (info.conversion) {
+    case LeafConversion::kInt32ToInt8:
+    case LeafConversion::kInt32ToInt16: {
+      int32_t v = 0;
+      switch (t.id()) {
+        case col::TypeId::kInt8: v = a.Value<int8_t>(i); break;
+        case col::TypeId::kUInt8: v = a.Value<uint8_t>(i); break;
+        case col::TypeId::kInt16: v = a.Value<int16_t>(i); break;
+        default: v = a.Value<uint16_t>(i); break;
+      }
+      PutBytes(fixed, &v, 4);
+      return;
+    }
+    case LeafConversion::kInt32ToDecimal: {
+      const int32_t v = static_cast<int32_t>(a.Value<__int128>(i));
+      PutBytes(fixed, &v, 4);
+      return;
+    }
+    case LeafConversion::kInt64ToDecimal: {
+      const int64_t v = static_cast<int64_t>(a.Value<__int128>(i));
+      PutBytes(fixed, &v, 8);
+      return;
+    }
+    case LeafConversion::kBytesToDecimal: {
+      const unsigned __int128 v = static_cast<unsigned __int128>(a.Value<__int128>(i));
+      const int n = info.element.type_length;
+      for (int k = n - 1; k >= 0; --k) fixed->push_back(static_cast<uint8_t>(v >> (8 * k)));
+      return;
+    }
+    default: {
+      const int w = t.FixedWidth();
+      PutBytes(fixed, a.buffers[1]->data() + (a.offset + i) * w, w);
+      return;
+    }
+  }
+}
 
 class Shredder {
  public:
@@ -283,54 +332,106 @@ class Shredder {
 
   static void AppendValue(const LeafInfo& info, const col::ArrayData& a, int64_t i, LeafOut* o) {
     ++o->num_values;
-    const col::DataType& t = *info.type;
     switch (info.conversion) {
       case LeafConversion::kBoolean: o->fixed.push_back(a.BoolValue(i) ? 1 : 0); return;
       case LeafConversion::kByteArray: o->binary.push_back(a.BytesValue(i)); return;
-      case LeafConversion::kInt32ToInt8:
-      case LeafConversion::kInt32ToInt16: {
-        int32_t v = 0;
-        switch (t.id()) {
-          case col::TypeId::kInt8: v = a.Value<int8_t>(i); break;
-          case col::TypeId::kUInt8: v = a.Value<uint8_t>(i); break;
-          case col::TypeId::kInt16: v = a.Value<int16_t>(i); break;
-          default: v = a.Value<uint16_t>(i); break;
-        }
-        Put(&o->fixed, &v, 4);
-        return;
-      }
-      case LeafConversion::kInt32ToDecimal: {
-        const int32_t v = static_cast<int32_t>(a.Value<__int128>(i));
-        Put(&o->fixed, &v, 4);
-        return;
-      }
-      case LeafConversion::kInt64ToDecimal: {
-        const int64_t v = static_cast<int64_t>(a.Value<__int128>(i));
-        Put(&o->fixed, &v, 8);
-        return;
-      }
-      case LeafConversion::kBytesToDecimal: {
-        const unsigned __int128 v = static_cast<unsigned __int128>(a.Value<__int128>(i));
-        const int n = info.element.type_length;
-        for (int k = n - 1; k >= 0; --k) o->fixed.push_back(static_cast<uint8_t>(v >> (8 * k)));
-        return;
-      }
-      default: {
-        const int w = t.FixedWidth();
-        Put(&o->fixed, a.buffers[1]->data() + (a.offset + i) * w, w);
-        return;
-      }
+      default: AppendConverted(info, a, i, &o->fixed); return;
     }
-  }
-
-  static void Put(std::vector<uint8_t>* out, const void* p, size_t n) {
-    const auto* b = static_cast<const uint8_t*>(p);
-    out->insert(out->end(), b, b + n);
   }
 
   const std::vector<LeafInfo>& leaves_;
   std::vector<LeafOut>& out_;
 };
+
+// Bytes of one PLAIN value of a fixed-width leaf (booleans: one byte in LeafOut::fixed).
+size_t FixedWidth(const LeafInfo& leaf) {
+  switch (*leaf.element.type) {
+    case PhysicalType::kBoolean: return 1;
+    case PhysicalType::kInt32:
+    case PhysicalType::kFloat: return 4;
+    case PhysicalType::kInt64:
+    case PhysicalType::kDouble: return 8;
+    case PhysicalType::kInt96: return 12;
+    case PhysicalType::kFixedLenByteArray: return static_cast<size_t>(leaf.element.type_length);
+    case PhysicalType::kByteArray: return 0;
+  }
+  return 0;
+}
+
+// A top-level primitive field: levels straight from the validity bitmap and values copied in
+// bulk, instead of the per-value recursion of the Shredder (the common case, and the hot one).
+Status ShredFlat(const SchemaNode& node, const LeafInfo& info, const col::ArrayData& a, int64_t off, int64_t rows,
+                 LeafOut* o) {
+  const uint8_t* validity = a.buffers.empty() || !a.buffers[0] ? nullptr : a.buffers[0]->data();
+  const int64_t base = a.offset + off;
+  const int64_t valid = validity ? col::bits::CountSet(validity, base, rows) : rows;
+  if (valid < rows && !node.field->nullable()) {
+    return Status::InvalidArgument("column " + node.field->name() + " is NOT NULL but holds a null");
+  }
+  if (valid == rows) validity = nullptr;
+  o->levels = rows;
+  o->num_values = valid;
+  o->null_count = rows - valid;
+  if (info.max_def > 0) {
+    o->def.resize(rows);
+    int16_t* d = o->def.data();
+    if (!validity) {
+      std::fill(d, d + rows, int16_t{1});
+    } else {
+      for (int64_t i = 0; i < rows; ++i) d[i] = static_cast<int16_t>(col::bits::Get(validity, base + i));
+    }
+  }
+  auto is_valid = [&](int64_t i) { return !validity || col::bits::Get(validity, base + i); };
+  const col::DataType& t = *info.type;
+  switch (info.conversion) {
+    case LeafConversion::kBoolean: {
+      o->fixed.resize(valid);
+      const uint8_t* bits = a.buffers[1]->data();
+      int64_t k = 0;
+      for (int64_t i = 0; i < rows; ++i) {
+        if (is_valid(i)) o->fixed[k++] = col::bits::Get(bits, base + i);
+      }
+      break;
+    }
+    case LeafConversion::kByteArray: {
+      o->binary.resize(valid);
+      if (t.id() == col::TypeId::kFixedSizeBinary) return Status::Internal("fixed-size binary as BYTE_ARRAY");
+      const int32_t* offs = a.buffers[1]->as<int32_t>() + base;
+      const char* data = a.buffers.size() > 2 && a.buffers[2] ? reinterpret_cast<const char*>(a.buffers[2]->data()) : "";
+      std::string_view* out = o->binary.data();
+      int64_t k = 0;
+      for (int64_t i = 0; i < rows; ++i) {
+        if (is_valid(i)) out[k++] = std::string_view(data + offs[i], static_cast<size_t>(offs[i + 1] - offs[i]));
+      }
+      break;
+    }
+    case LeafConversion::kNone: {
+      const size_t w = static_cast<size_t>(t.FixedWidth());
+      const uint8_t* src = a.buffers[1]->data() + base * static_cast<int64_t>(w);
+      if (!validity) {
+        o->values = src;
+        return Status::OK();
+      }
+      o->fixed.resize(valid * w);
+      uint8_t* dst = o->fixed.data();
+      for (int64_t i = 0; i < rows; ++i) {
+        if (is_valid(i)) {
+          std::memcpy(dst, src + i * w, w);
+          dst += w;
+        }
+      }
+      break;
+    }
+    default: {  // narrowing / widening conversions: one value at a time
+      for (int64_t i = 0; i < rows; ++i) {
+        if (is_valid(i)) AppendConverted(info, a, off + i, &o->fixed);
+      }
+      break;
+    }
+  }
+  o->values = o->fixed.data();
+  return Status::OK();
+}
 
 // ---------------------------------------------------------------- statistics
 
@@ -393,16 +494,45 @@ int CompareBytes(std::string_view a, std::string_view b) {
 
 constexpr size_t kMaxStatBytes = 4096;
 
-std::optional<Statistics> ComputeStatistics(const LeafInfo& leaf, const LeafOut& o) {
+// Index of the minimum and maximum of n values of type T (NaNs skipped), or false when every
+// value is NaN (or n == 0). Typed loops: the generic byte comparison costs 5x as much.
+template <typename T>
+bool MinMaxIndex(const uint8_t* p, int64_t n, int64_t* imin, int64_t* imax) {
+  int64_t i = 0;
+  T lo{}, hi{};
+  for (; i < n; ++i) {
+    std::memcpy(&lo, p + i * sizeof(T), sizeof(T));
+    if (lo == lo) break;  // not NaN
+  }
+  if (i == n) return false;
+  hi = lo;
+  *imin = *imax = i;
+  for (++i; i < n; ++i) {
+    T v;
+    std::memcpy(&v, p + i * sizeof(T), sizeof(T));
+    if (v < lo) {
+      lo = v;
+      *imin = i;
+    } else if (v > hi) {
+      hi = v;
+      *imax = i;
+    }
+  }
+  return true;
+}
+
+// `distinct`: when the column was dictionary-encoded, its distinct values (min/max need only
+// those).
+std::optional<Statistics> ComputeStatistics(const LeafInfo& leaf, const LeafOut& o,
+                                            const std::vector<std::string_view>* distinct) {
   Statistics s;
-  int64_t nulls = 0;
-  for (int16_t d : o.def) nulls += d < leaf.max_def;
-  s.null_count = nulls;
+  s.null_count = o.null_count;
   const PhysicalType pt = *leaf.element.type;
   if (pt == PhysicalType::kByteArray) {
-    if (o.binary.empty()) return s;
-    std::string_view mn = o.binary[0], mx = o.binary[0];
-    for (const auto& v : o.binary) {
+    const std::vector<std::string_view>& vals = distinct ? *distinct : o.binary;
+    if (vals.empty()) return s;
+    std::string_view mn = vals[0], mx = vals[0];
+    for (const auto& v : vals) {
       if (CompareBytes(v, mn) < 0) mn = v;
       if (CompareBytes(v, mx) > 0) mx = v;
     }
@@ -412,21 +542,39 @@ std::optional<Statistics> ComputeStatistics(const LeafInfo& leaf, const LeafOut&
     }
     return s;
   }
-  const size_t w = pt == PhysicalType::kBoolean ? 1
-                   : pt == PhysicalType::kFixedLenByteArray ? static_cast<size_t>(leaf.element.type_length)
-                   : pt == PhysicalType::kInt32 || pt == PhysicalType::kFloat ? 4 : 8;
+  const size_t w = FixedWidth(leaf);
   const bool is_float = pt == PhysicalType::kFloat || pt == PhysicalType::kDouble;
   const uint8_t* mn = nullptr;
   const uint8_t* mx = nullptr;
-  for (int64_t i = 0; i < o.num_values; ++i) {
-    const uint8_t* v = o.fixed.data() + i * w;
-    if (is_float) {
-      const double d = pt == PhysicalType::kFloat ? [&] { float f; std::memcpy(&f, v, 4); return static_cast<double>(f); }()
-                                                  : [&] { double f; std::memcpy(&f, v, 8); return f; }();
-      if (std::isnan(d)) continue;
+  const col::TypeId tid = leaf.type->id();
+  const bool uns = tid == col::TypeId::kUInt8 || tid == col::TypeId::kUInt16 || tid == col::TypeId::kUInt32 ||
+                   tid == col::TypeId::kUInt64;
+  int64_t imin = 0, imax = 0;
+  bool found = false, typed = true;
+  switch (pt) {
+    case PhysicalType::kInt32:
+      found = uns ? MinMaxIndex<uint32_t>(o.values, o.num_values, &imin, &imax)
+                  : MinMaxIndex<int32_t>(o.values, o.num_values, &imin, &imax);
+      break;
+    case PhysicalType::kInt64:
+      found = uns ? MinMaxIndex<uint64_t>(o.values, o.num_values, &imin, &imax)
+                  : MinMaxIndex<int64_t>(o.values, o.num_values, &imin, &imax);
+      break;
+    case PhysicalType::kFloat: found = MinMaxIndex<float>(o.values, o.num_values, &imin, &imax); break;
+    case PhysicalType::kDouble: found = MinMaxIndex<double>(o.values, o.num_values, &imin, &imax); break;
+    default: typed = false;
+  }
+  if (typed) {
+    if (found) {
+      mn = o.values + imin * w;
+      mx = o.values + imax * w;
     }
-    if (!mn || CompareValues(leaf, v, mn, w) < 0) mn = v;
-    if (!mx || CompareValues(leaf, v, mx, w) > 0) mx = v;
+  } else {
+    for (int64_t i = 0; i < o.num_values; ++i) {
+      const uint8_t* v = o.values + i * w;
+      if (!mn || CompareValues(leaf, v, mn, w) < 0) mn = v;
+      if (!mx || CompareValues(leaf, v, mx, w) > 0) mx = v;
+    }
   }
   if (!mn || w > kMaxStatBytes) return s;
   std::string lo(reinterpret_cast<const char*>(mn), w), hi(reinterpret_cast<const char*>(mx), w);
@@ -580,8 +728,21 @@ Status ParquetWriter::WriteRowGroup(const col::RecordBatch& batch, int64_t row_o
   for (size_t f = 0; f < parquet_schema_.fields.size(); ++f) {
     const SchemaNode& node = parquet_schema_.fields[f];
     const col::ArrayData& a = *batch.column(static_cast<int>(f));
+    if (node.kind == SchemaNode::Kind::kLeaf) {
+      Status st = ShredFlat(node, leaves[node.leaf], a, row_offset, rows, &outs[node.leaf]);
+      if (!st.ok()) return st.WithContext("writing " + name_);
+      continue;
+    }
     for (int64_t i = row_offset; i < row_offset + rows; ++i) {
-      TIDE_RETURN_IF_ERROR(shredder.Emit(node, a, i, 0).WithContext("writing " + name_));
+      Status st = shredder.Emit(node, a, i, 0);
+      if (!st.ok()) return st.WithContext("writing " + name_);
+    }
+    for (int l = node.first_leaf; l < node.first_leaf + node.num_leaves; ++l) {
+      LeafOut& o = outs[l];
+      o.values = o.fixed.data();
+      int64_t nulls = 0;
+      for (int16_t d : o.def) nulls += d < leaves[l].max_def;
+      o.null_count = nulls;
     }
   }
   TIDE_ASSIGN_OR_RETURN(Codec codec, ToCodec(options_.codec));
@@ -650,8 +811,10 @@ Status ParquetWriter::WriteRowGroup(const col::RecordBatch& batch, int64_t row_o
       }
     }
     std::vector<Encoding> encodings = {Encoding::kRle};
+    std::vector<std::string_view> dict_values;
     if (use_dict) {
-      std::vector<std::string_view> values(dict.size());
+      std::vector<std::string_view>& values = dict_values;
+      values.resize(dict.size());
       for (const auto& [v, idx] : dict) values[idx] = v;
       body.clear();
       for (const auto& v : values) {
@@ -671,8 +834,7 @@ Status ParquetWriter::WriteRowGroup(const col::RecordBatch& batch, int64_t row_o
     md.data_page_offset = offset_;
 
     // Data pages: cut at max_page_rows levels or target_page_bytes of values, at row starts.
-    const size_t fixed_w = o.num_values > 0 && leaf.conversion != LeafConversion::kByteArray
-                               ? o.fixed.size() / static_cast<size_t>(o.num_values) : 0;
+    const size_t fixed_w = leaf.conversion == LeafConversion::kByteArray ? 0 : FixedWidth(leaf);
     int64_t lv = 0, val = 0;
     bool any_page = false;
     while (lv < o.levels || !any_page) {
@@ -709,10 +871,10 @@ Status ParquetWriter::WriteRowGroup(const col::RecordBatch& batch, int64_t row_o
         const size_t at = body.size();
         body.resize(at + static_cast<size_t>((val - v0 + 7) / 8), 0);
         for (int64_t k = v0; k < val; ++k) {
-          if (o.fixed[k]) body[at + ((k - v0) >> 3)] |= static_cast<uint8_t>(1u << ((k - v0) & 7));
+          if (o.values[k]) body[at + ((k - v0) >> 3)] |= static_cast<uint8_t>(1u << ((k - v0) & 7));
         }
       } else {
-        body.insert(body.end(), o.fixed.begin() + v0 * fixed_w, o.fixed.begin() + val * fixed_w);
+        body.insert(body.end(), o.values + v0 * fixed_w, o.values + val * fixed_w);
       }
       PageHeader h;
       h.type = PageType::kDataPage;
@@ -722,7 +884,7 @@ Status ParquetWriter::WriteRowGroup(const col::RecordBatch& batch, int64_t row_o
     md.encodings = encodings;
     md.total_compressed_size = offset_ - chunk_start;
     md.total_uncompressed_size = chunk_uncompressed;
-    if (options_.statistics) md.statistics = ComputeStatistics(leaf, o);
+    if (options_.statistics) md.statistics = ComputeStatistics(leaf, o, use_dict ? &dict_values : nullptr);
     ColumnChunk cc;
     cc.file_offset = chunk_start;
     cc.meta_data = std::move(md);
