@@ -4,6 +4,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -607,6 +608,30 @@ std::optional<Statistics> ComputeStatistics(const LeafInfo& leaf, const LeafOut&
   return s;
 }
 
+SizeStatistics ComputeSizeStatistics(const LeafInfo& leaf, const LeafOut& o) {
+  SizeStatistics z;
+  if (leaf.conversion == LeafConversion::kByteArray) {
+    int64_t bytes = 0;
+    for (const auto& v : o.binary) bytes += static_cast<int64_t>(v.size());
+    z.unencoded_byte_array_data_bytes = bytes;
+  }
+  // Histograms of a level that is always 0 carry nothing; the spec lets writers omit them.
+  if (leaf.max_rep > 0) {
+    z.repetition_level_histogram.assign(leaf.max_rep + 1, 0);
+    for (int16_t r : o.rep) ++z.repetition_level_histogram[r];
+  }
+  if (leaf.max_def > 0) {
+    z.definition_level_histogram.assign(leaf.max_def + 1, 0);
+    if (leaf.max_def == 1 && o.def.size() == static_cast<size_t>(o.levels)) {
+      z.definition_level_histogram[0] = o.null_count;
+      z.definition_level_histogram[1] = o.levels - o.null_count;
+    } else {
+      for (int16_t d : o.def) ++z.definition_level_histogram[d];
+    }
+  }
+  return z;
+}
+
 // ---------------------------------------------------------------- pages
 
 base::Result<Codec> ToCodec(CompressionCodec c) {
@@ -678,6 +703,15 @@ base::Result<std::unique_ptr<ParquetWriter>> ParquetWriter::OpenBuffer(std::vect
 
 Status ParquetWriter::Init() {
   TIDE_RETURN_IF_ERROR(ToCodec(options_.codec).status());
+  if (options_.integer_encoding != Encoding::kPlain && options_.integer_encoding != Encoding::kDeltaBinaryPacked) {
+    return Status::InvalidArgument(std::string("integer_encoding ") + EncodingName(options_.integer_encoding) +
+                                   " (PLAIN or DELTA_BINARY_PACKED)");
+  }
+  if (options_.byte_array_encoding != Encoding::kPlain && options_.byte_array_encoding != Encoding::kDeltaLengthByteArray &&
+      options_.byte_array_encoding != Encoding::kDeltaByteArray) {
+    return Status::InvalidArgument(std::string("byte_array_encoding ") + EncodingName(options_.byte_array_encoding) +
+                                   " (PLAIN, DELTA_LENGTH_BYTE_ARRAY or DELTA_BYTE_ARRAY)");
+  }
   TIDE_ASSIGN_OR_RETURN(metadata_.schema, ToParquetSchema(*schema_));
   TIDE_ASSIGN_OR_RETURN(parquet_schema_, ConvertSchema(metadata_.schema, {}));
   // Names of list elements / map entries may change ("item" → "element"); nothing else may.
@@ -757,7 +791,7 @@ Status ParquetWriter::WriteRowGroup(const col::RecordBatch& batch, int64_t row_o
   rg.file_offset = offset_;
   rg.ordinal = static_cast<int16_t>(std::min<size_t>(metadata_.row_groups.size(), INT16_MAX));
   int64_t rg_compressed = 0, rg_uncompressed = 0;
-  std::vector<uint8_t> body, compressed, header;
+  std::vector<uint8_t> body, compressed, header, levels;
 
   for (size_t l = 0; l < leaves.size(); ++l) {
     const LeafInfo& leaf = leaves[l];
@@ -828,10 +862,20 @@ Status ParquetWriter::WriteRowGroup(const col::RecordBatch& batch, int64_t row_o
       TIDE_RETURN_IF_ERROR(write_page(h, body));
       encodings.push_back(Encoding::kPlain);
       encodings.push_back(Encoding::kRleDictionary);
-    } else {
-      encodings.push_back(Encoding::kPlain);
+    }
+    // The encoding of values that are not dictionary-encoded.
+    Encoding value_enc = Encoding::kPlain;
+    if (leaf.conversion == LeafConversion::kByteArray) {
+      value_enc = options_.byte_array_encoding;
+    } else if (*leaf.element.type == PhysicalType::kInt32 || *leaf.element.type == PhysicalType::kInt64) {
+      value_enc = options_.integer_encoding;
+    }
+    if (!use_dict || value_enc != Encoding::kPlain) {
+      if (std::find(encodings.begin(), encodings.end(), value_enc) == encodings.end()) encodings.push_back(value_enc);
     }
     md.data_page_offset = offset_;
+    const bool v2 = options_.data_page_v2;
+    std::vector<int64_t> ints;  // DELTA_BINARY_PACKED input, aligned
 
     // Data pages: cut at max_page_rows levels or target_page_bytes of values, at row starts.
     const size_t fixed_w = leaf.conversion == LeafConversion::kByteArray ? 0 : FixedWidth(leaf);
@@ -854,8 +898,21 @@ Status ParquetWriter::WriteRowGroup(const col::RecordBatch& batch, int64_t row_o
         ++lv;
       }
       body.clear();
-      if (leaf.max_rep > 0) PutLevels(o.rep.data() + l0, lv - l0, leaf.max_rep, &body);
-      if (leaf.max_def > 0) PutLevels(o.def.data() + l0, lv - l0, leaf.max_def, &body);
+      levels.clear();
+      size_t rep_len = 0, def_len = 0;
+      if (v2) {  // v2: levels without length prefixes, outside the compressed part
+        if (leaf.max_rep > 0) {
+          EncodeRleBitPacked(o.rep.data() + l0, lv - l0, BitWidthFor(static_cast<uint32_t>(leaf.max_rep)), &levels);
+          rep_len = levels.size();
+        }
+        if (leaf.max_def > 0) {
+          EncodeRleBitPacked(o.def.data() + l0, lv - l0, BitWidthFor(static_cast<uint32_t>(leaf.max_def)), &levels);
+          def_len = levels.size() - rep_len;
+        }
+      } else {
+        if (leaf.max_rep > 0) PutLevels(o.rep.data() + l0, lv - l0, leaf.max_rep, &body);
+        if (leaf.max_def > 0) PutLevels(o.def.data() + l0, lv - l0, leaf.max_def, &body);
+      }
       Encoding enc = Encoding::kPlain;
       if (use_dict) {
         enc = Encoding::kRleDictionary;
@@ -863,9 +920,16 @@ Status ParquetWriter::WriteRowGroup(const col::RecordBatch& batch, int64_t row_o
         body.push_back(static_cast<uint8_t>(bw));
         EncodeRleBitPacked(indices.data() + v0, val - v0, bw, &body);
       } else if (leaf.conversion == LeafConversion::kByteArray) {
-        for (int64_t k = v0; k < val; ++k) {
-          PutU32(&body, static_cast<uint32_t>(o.binary[k].size()));
-          body.insert(body.end(), o.binary[k].begin(), o.binary[k].end());
+        enc = value_enc;
+        if (enc == Encoding::kDeltaLengthByteArray) {
+          EncodeDeltaLengthByteArray(o.binary.data() + v0, val - v0, &body);
+        } else if (enc == Encoding::kDeltaByteArray) {
+          EncodeDeltaByteArray(o.binary.data() + v0, val - v0, &body);
+        } else {
+          for (int64_t k = v0; k < val; ++k) {
+            PutU32(&body, static_cast<uint32_t>(o.binary[k].size()));
+            body.insert(body.end(), o.binary[k].begin(), o.binary[k].end());
+          }
         }
       } else if (leaf.conversion == LeafConversion::kBoolean) {
         const size_t at = body.size();
@@ -873,18 +937,69 @@ Status ParquetWriter::WriteRowGroup(const col::RecordBatch& batch, int64_t row_o
         for (int64_t k = v0; k < val; ++k) {
           if (o.values[k]) body[at + ((k - v0) >> 3)] |= static_cast<uint8_t>(1u << ((k - v0) & 7));
         }
+      } else if (value_enc == Encoding::kDeltaBinaryPacked) {
+        enc = value_enc;
+        const int64_t cnt = val - v0;
+        if (fixed_w == 4) {
+          std::vector<int32_t> v(static_cast<size_t>(cnt));
+          if (cnt) std::memcpy(v.data(), o.values + v0 * 4, static_cast<size_t>(cnt) * 4);
+          EncodeDeltaBinaryPacked(v.data(), cnt, &body);
+        } else {
+          ints.resize(static_cast<size_t>(cnt));
+          if (cnt) std::memcpy(ints.data(), o.values + v0 * 8, static_cast<size_t>(cnt) * 8);
+          EncodeDeltaBinaryPacked(ints.data(), cnt, &body);
+        }
       } else {
         body.insert(body.end(), o.values + v0 * fixed_w, o.values + val * fixed_w);
       }
       PageHeader h;
-      h.type = PageType::kDataPage;
-      h.data_page_header = DataPageHeader{static_cast<int32_t>(lv - l0), enc, Encoding::kRle, Encoding::kRle};
-      TIDE_RETURN_IF_ERROR(write_page(h, body));
+      if (!v2) {
+        h.type = PageType::kDataPage;
+        h.data_page_header = DataPageHeader{static_cast<int32_t>(lv - l0), enc, Encoding::kRle, Encoding::kRle};
+        TIDE_RETURN_IF_ERROR(write_page(h, body));
+        continue;
+      }
+      int64_t page_rows = lv - l0, page_nulls = 0;
+      if (leaf.max_rep > 0) page_rows = std::count(o.rep.begin() + l0, o.rep.begin() + lv, int16_t{0});
+      if (leaf.max_def > 0) page_nulls = (lv - l0) - std::count(o.def.begin() + l0, o.def.begin() + lv, leaf.max_def);
+      const std::vector<uint8_t>* payload = &body;
+      if (codec != Codec::kNone) {
+        compressed.clear();
+        TIDE_RETURN_IF_ERROR(Compress(codec, body, &compressed, options_.compression_level));
+        payload = &compressed;
+      }
+      if (levels.size() + body.size() > INT32_MAX || levels.size() + payload->size() > INT32_MAX) {
+        return Status::Unsupported("page over 2 GiB");
+      }
+      h.type = PageType::kDataPageV2;
+      DataPageHeaderV2 d;
+      d.num_values = static_cast<int32_t>(lv - l0);
+      d.num_nulls = static_cast<int32_t>(page_nulls);
+      d.num_rows = static_cast<int32_t>(page_rows);
+      d.encoding = enc;
+      d.definition_levels_byte_length = static_cast<int32_t>(def_len);
+      d.repetition_levels_byte_length = static_cast<int32_t>(rep_len);
+      d.is_compressed = codec != Codec::kNone;
+      h.data_page_header_v2 = d;
+      h.uncompressed_page_size = static_cast<int32_t>(levels.size() + body.size());
+      h.compressed_page_size = static_cast<int32_t>(levels.size() + payload->size());
+      if (options_.page_crc) {
+        uLong crc = crc32(0L, levels.data(), static_cast<uInt>(levels.size()));
+        crc = crc32(crc, payload->data(), static_cast<uInt>(payload->size()));
+        h.crc = static_cast<int32_t>(crc);
+      }
+      header.clear();
+      EncodePageHeader(h, &header);
+      chunk_uncompressed += static_cast<int64_t>(header.size() + levels.size() + body.size());
+      TIDE_RETURN_IF_ERROR(Put(header));
+      TIDE_RETURN_IF_ERROR(Put(levels));
+      TIDE_RETURN_IF_ERROR(Put(*payload));
     }
     md.encodings = encodings;
     md.total_compressed_size = offset_ - chunk_start;
     md.total_uncompressed_size = chunk_uncompressed;
     if (options_.statistics) md.statistics = ComputeStatistics(leaf, o, use_dict ? &dict_values : nullptr);
+    if (options_.size_statistics) md.size_statistics = ComputeSizeStatistics(leaf, o);
     ColumnChunk cc;
     cc.file_offset = chunk_start;
     cc.meta_data = std::move(md);
