@@ -6,7 +6,8 @@
 // Environment: TIDE_BENCH_REPS (3; medians are reported), TIDE_BENCH_CODECS ("snappy,zstd"),
 // TIDE_BENCH_PARTS ("write,read,scan": which measurements to run; files are always written),
 // TIDE_NODE (node), TIDE_SOURCE_DIR (the repository: finds bench/parquet_duckdb_peer.mjs and
-// tests/js/node_modules/@duckdb/node-api; defaults to the source tree this was built from).
+// tests/js/node_modules/@duckdb/node-api; defaults to the source tree this was built from),
+// TIDE_BENCH_KEEP=1 (keep the temporary directory with the four files).
 //
 // Data (generated once, deterministic): id BIGINT NOT NULL (sequential), qty INT (5 % null,
 // 0..99999), price DOUBLE (2 % null, cents), city STRING (1 % null, 500 distinct short values),
@@ -439,6 +440,10 @@ int main(int argc, char** argv) {
     }
     std::fflush(stdout);
   }
-  std::filesystem::remove_all(dir);
+  if (std::getenv("TIDE_BENCH_KEEP") && std::string(std::getenv("TIDE_BENCH_KEEP")) == "1") {
+    std::printf("INFO kept %s\n", dir.c_str());
+  } else {
+    std::filesystem::remove_all(dir);
+  }
   return 0;
 }

@@ -470,8 +470,10 @@ Status DecodeValues(Encoding enc, const uint8_t* p, size_t size, int64_t n, cons
 
 // Decodes n levels (v1 pages carry a 4-byte length before RLE levels; v2 pages give the
 // length in the header: pass v1 = false and size = that length).
+// Only the first `decode` of the n levels are decoded into out (the pointer still moves past
+// all n).
 Status DecodeLevels(Encoding enc, bool v1, const uint8_t** p, size_t* remaining, int16_t max_level, int64_t n,
-                    int16_t* out, const char* what) {
+                    int64_t decode, int16_t* out, const char* what) {
   const int bw = BitWidthFor(static_cast<uint32_t>(max_level));
   if (enc == Encoding::kRle || !v1) {
     size_t len = *remaining;
@@ -490,16 +492,17 @@ Status DecodeLevels(Encoding enc, bool v1, const uint8_t** p, size_t* remaining,
       *remaining = 0;
     }
     RleBitPackedDecoder dec(data, len, bw);
-    TIDE_RETURN_IF_ERROR(dec.Decode(out, n).WithContext(std::string(what) + " levels"));
+    TIDE_RETURN_IF_ERROR(dec.Decode(out, decode).WithContext(std::string(what) + " levels"));
   } else if (enc == Encoding::kBitPacked) {
     const uint64_t bytes = (static_cast<uint64_t>(n) * bw + 7) / 8;
-    TIDE_RETURN_IF_ERROR(DecodeBitPackedMsb(*p, *remaining, bw, n, out).WithContext(std::string(what) + " levels"));
+    if (bytes > *remaining) return Status::Corruption(std::string(what) + " levels: BIT_PACKED levels: data ends early");
+    TIDE_RETURN_IF_ERROR(DecodeBitPackedMsb(*p, *remaining, bw, decode, out).WithContext(std::string(what) + " levels"));
     *p += bytes;
     *remaining -= bytes;
   } else {
     return Status::Unsupported(std::string(what) + " level encoding " + EncodingName(enc));
   }
-  for (int64_t i = 0; i < n; ++i) {
+  for (int64_t i = 0; i < decode; ++i) {
     if (out[i] < 0 || out[i] > max_level) {
       return Status::Corruption(std::string(what) + " level " + std::to_string(out[i]) + " above the maximum " +
                                 std::to_string(max_level));
@@ -538,12 +541,9 @@ base::Result<std::span<const uint8_t>> Uncompress(Codec codec, std::span<const u
   return std::span<const uint8_t>(buf->data(), buf->size());
 }
 
-// Appends levels [l0, l1) and dense values [v0, v0 + nv) of a decoded page to *dst.
-Status AppendRange(const LeafChunk& src, const LeafInfo& leaf, int64_t l0, int64_t l1, int64_t v0, int64_t nv,
-                   LeafChunk* dst) {
-  if (!src.def.empty()) dst->def.insert(dst->def.end(), src.def.begin() + l0, src.def.begin() + l1);
-  if (!src.rep.empty()) dst->rep.insert(dst->rep.end(), src.rep.begin() + l0, src.rep.begin() + l1);
-  dst->num_levels += l1 - l0;
+// Appends dense values [v0, v0 + nv) of a decoded page to *dst.
+Status AppendValues(const LeafChunk& src, const LeafInfo& leaf, int64_t v0, int64_t nv, LeafChunk* dst) {
+  if (nv == 0) return Status::OK();
   if (leaf.conversion == LeafConversion::kByteArray) {
     if (dst->offsets.empty()) dst->offsets.push_back(0);
     const int64_t base = dst->offsets.back();
@@ -561,6 +561,58 @@ Status AppendRange(const LeafChunk& src, const LeafInfo& leaf, int64_t l0, int64
   return Status::OK();
 }
 
+// Appends levels [l0, l1) of a decoded page to *dst.
+void AppendLevels(const LeafChunk& src, int64_t l0, int64_t l1, LeafChunk* dst) {
+  if (!src.def.empty()) dst->def.insert(dst->def.end(), src.def.begin() + l0, src.def.begin() + l1);
+  if (!src.rep.empty()) dst->rep.insert(dst->rep.end(), src.rep.begin() + l0, src.rep.begin() + l1);
+  dst->num_levels += l1 - l0;
+}
+
+// Decodes only dense values [v0, v0 + nv) of a page holding `n` values: PLAIN fixed-width values
+// are copied from their place, PLAIN strings skipped by their lengths, dictionary indices
+// decoded only up to v0 + nv and gathered from v0. Other encodings decode the whole page.
+Status DecodeValuesRange(Encoding enc, const uint8_t* p, size_t size, int64_t n, int64_t v0, int64_t nv,
+                         const LeafInfo& leaf, const LeafChunk* dict, LeafChunk* out) {
+  if (nv == 0) return Status::OK();
+  if (enc == Encoding::kPlain && leaf.conversion == LeafConversion::kNone) {
+    const size_t w = PhysicalWidth(leaf);
+    if (static_cast<uint64_t>(n) > size / w) {
+      return Status::Corruption("PLAIN: page holds " + std::to_string(size / w) + " values, " + std::to_string(n) +
+                                " expected");
+    }
+    out->fixed.insert(out->fixed.end(), p + v0 * w, p + (v0 + nv) * w);
+    out->num_values += nv;
+    return Status::OK();
+  }
+  if (enc == Encoding::kPlain && leaf.conversion == LeafConversion::kByteArray) {
+    size_t pos = 0;
+    for (int64_t i = 0; i < v0; ++i) {
+      uint32_t len;
+      if (size - pos < 4) return Status::Corruption("PLAIN BYTE_ARRAY: data ends early at value " + std::to_string(i));
+      std::memcpy(&len, p + pos, 4);
+      if (len > size - pos - 4) return Status::Corruption("PLAIN BYTE_ARRAY: value " + std::to_string(i) + " runs past the page");
+      pos += 4 + len;
+    }
+    if (out->offsets.empty()) out->offsets.push_back(0);
+    TIDE_RETURN_IF_ERROR(AppendPlainByteArrays(p + pos, size - pos, nv, &out->offsets, &out->data));
+    out->num_values += nv;
+    return Status::OK();
+  }
+  if ((enc == Encoding::kRleDictionary || enc == Encoding::kPlainDictionary) && dict && nv > 0) {
+    if (size < 1) return Status::Corruption("dictionary-encoded page without a bit width");
+    const int bw = p[0];
+    if (bw > 32) return Status::Corruption("dictionary index bit width " + std::to_string(bw));
+    std::vector<uint32_t> idx(static_cast<size_t>(v0 + nv));
+    RleBitPackedDecoder dec(p + 1, size - 1, bw);
+    TIDE_RETURN_IF_ERROR(dec.Decode(idx.data(), v0 + nv));
+    return GatherDictionary(*dict, leaf, idx.data() + v0, nv, out);
+  }
+  LeafChunk all;
+  TIDE_RETURN_IF_ERROR(DecodeValues(enc, p, size, n, leaf, dict, &all));
+  if (v0 + nv > all.num_values) return Status::Corruption("page holds fewer values than its levels say");
+  return AppendValues(all, leaf, v0, nv, out);
+}
+
 }  // namespace
 
 // Outside the anonymous namespace: LeafChunkReader (column_reader.h) holds one.
@@ -570,6 +622,9 @@ class ChunkReader {
       : ctx_(ctx), chunk_(chunk), leaf_(leaf) {}
 
   // Appends rows [r.begin, r.end) to *out. Ranges must ascend (r.begin >= the previous end).
+  // The reader serves one range only (ReadLeafChunk): pages need not be kept for later ranges.
+  void set_single_range() { single_range_ = true; }
+
   Status Read(RowRange r, LeafChunk* out) {
     if (!init_) {
       init_ = true;
@@ -767,7 +822,16 @@ class ChunkReader {
     }
     const size_t level_base = leaf_.max_rep > 0 ? dst->rep.size() : 0;
     PageValues pv;
-    TIDE_RETURN_IF_ERROR(h.type == PageType::kDataPage ? LevelsV1(h, payload, dst, &pv) : LevelsV2(h, payload, dst, &pv));
+    // A flat page read for one range needs only the levels before the range's end, when its
+    // values can be decoded as a prefix (PLAIN, dictionary indices).
+    const Encoding enc = h.type == PageType::kDataPage ? h.data_page_header->encoding : h.data_page_header_v2->encoding;
+    if (!direct && single_range_ && leaf_.max_rep == 0 &&
+        (enc == Encoding::kPlain || enc == Encoding::kRleDictionary || enc == Encoding::kPlainDictionary)) {
+      decode_limit_ = range_.end - rows_seen_;
+    }
+    Status lst = h.type == PageType::kDataPage ? LevelsV1(h, payload, dst, &pv) : LevelsV2(h, payload, dst, &pv);
+    decode_limit_ = -1;
+    TIDE_RETURN_IF_ERROR(lst);
     levels_seen_ += n;
     const LeafChunk* dict = has_dict_ ? &dict_ : nullptr;
     if (direct) {
@@ -781,6 +845,30 @@ class ChunkReader {
     rows_seen_ += started;
     const int64_t last_row = rows_seen_ - 1;
     if (last_row < range_.begin) return Status::OK();  // nothing wanted now or later
+    if (single_range_) {
+      // No later range will want this page: decode only the values of the range's rows.
+      int64_t row = first_row - 1, l0 = -1, l1 = -1;
+      const int16_t* rep = leaf_.max_rep > 0 ? page_.rep.data() : nullptr;
+      for (int64_t i = 0; i < page_.num_levels; ++i) {
+        if (!rep || rep[i] == 0) ++row;
+        if (row >= range_.end) break;
+        if (row >= range_.begin) {
+          if (l0 < 0) l0 = i;
+          l1 = i + 1;
+        }
+      }
+      if (l0 < 0) return Status::OK();
+      int64_t v0 = l0, nv = l1 - l0;
+      if (leaf_.max_def > 0) {
+        const int16_t* d = page_.def.data();
+        v0 = nv = 0;
+        for (int64_t i = 0; i < l0; ++i) v0 += d[i] == leaf_.max_def;
+        for (int64_t i = l0; i < l1; ++i) nv += d[i] == leaf_.max_def;
+      }
+      if (v0 + nv > pv.non_null) return Status::Corruption("page holds fewer values than its levels say");
+      AppendLevels(page_, l0, l1, out_);
+      return DecodeValuesRange(pv.encoding, pv.data, pv.size, pv.non_null, v0, nv, leaf_, dict, out_);
+    }
     TIDE_RETURN_IF_ERROR(DecodeValues(pv.encoding, pv.data, pv.size, pv.non_null, leaf_, dict, &page_));
     pending_ = true;
     pending_first_row_ = first_row;
@@ -811,18 +899,20 @@ class ChunkReader {
       for (int64_t i = l0; i < l1; ++i) nv += d[i] == leaf_.max_def;
     }
     if (v0 + nv > page_.num_values) return Status::Corruption("page holds fewer values than its levels say");
-    return AppendRange(page_, leaf_, l0, l1, v0, nv, out_);
+    AppendLevels(page_, l0, l1, out_);
+    return AppendValues(page_, leaf_, v0, nv, out_);
   }
 
   // Appends n levels' worth of defs/reps to *dst and returns the number of non-null values.
   Status Levels(Encoding def_enc, Encoding rep_enc, bool v1, const uint8_t** p, size_t* remaining, size_t rep_len,
                 size_t def_len, int64_t n, LeafChunk* dst, int64_t* non_null) {
+    const int64_t decode = decode_limit_ >= 0 ? std::min(n, decode_limit_) : n;
     if (leaf_.max_rep > 0) {
       const size_t base = dst->rep.size();
-      dst->rep.resize(base + n);
+      dst->rep.resize(base + decode);
       size_t r = v1 ? *remaining : rep_len;
       const uint8_t* q = *p;
-      TIDE_RETURN_IF_ERROR(DecodeLevels(rep_enc, v1, &q, &r, leaf_.max_rep, n, dst->rep.data() + base, "repetition"));
+      TIDE_RETURN_IF_ERROR(DecodeLevels(rep_enc, v1, &q, &r, leaf_.max_rep, n, decode, dst->rep.data() + base, "repetition"));
       if (v1) {
         *remaining = r;
         *p = q;
@@ -835,10 +925,10 @@ class ChunkReader {
     }
     if (leaf_.max_def > 0) {
       const size_t base = dst->def.size();
-      dst->def.resize(base + n);
+      dst->def.resize(base + decode);
       size_t r = v1 ? *remaining : def_len;
       const uint8_t* q = *p;
-      TIDE_RETURN_IF_ERROR(DecodeLevels(def_enc, v1, &q, &r, leaf_.max_def, n, dst->def.data() + base, "definition"));
+      TIDE_RETURN_IF_ERROR(DecodeLevels(def_enc, v1, &q, &r, leaf_.max_def, n, decode, dst->def.data() + base, "definition"));
       if (v1) {
         *remaining = r;
         *p = q;
@@ -847,13 +937,13 @@ class ChunkReader {
       }
       int64_t c = 0;
       const int16_t* d = dst->def.data() + base;
-      for (int64_t i = 0; i < n; ++i) c += d[i] == leaf_.max_def;
+      for (int64_t i = 0; i < decode; ++i) c += d[i] == leaf_.max_def;
       *non_null = c;
     } else {
       if (!v1) *p += def_len;
-      *non_null = n;
+      *non_null = decode;
     }
-    dst->num_levels += n;
+    dst->num_levels += decode;
     return Status::OK();
   }
 
@@ -916,6 +1006,8 @@ class ChunkReader {
   RowRange range_;
   LeafChunk* out_ = nullptr;
   bool ranged_ = false;
+  bool single_range_ = false;
+  int64_t decode_limit_ = -1;  // >= 0: Levels() decodes at most this many levels of a page
   int64_t levels_seen_ = 0;  // levels of the data pages passed so far (read or skipped)
   int64_t rows_seen_ = 0;    // rows started in them (ranged reads only)
   Codec codec_ = Codec::kNone;
@@ -1151,6 +1243,7 @@ Status ReadLeafChunk(const ChunkContext& ctx, const ColumnChunk& chunk, const Le
 Status ReadLeafChunk(const ChunkContext& ctx, const ColumnChunk& chunk, const LeafInfo& leaf, RowRange rows,
                      LeafChunk* out) {
   ChunkReader reader(ctx, chunk, leaf);
+  reader.set_single_range();
   return reader.Read(rows, out);
 }
 
