@@ -632,6 +632,56 @@ SizeStatistics ComputeSizeStatistics(const LeafInfo& leaf, const LeafOut& o) {
   return z;
 }
 
+// Dictionary-encodes n fixed-width values (4 or 8 bytes, compared bit for bit) when it pays:
+// at most max_bytes of distinct values, and the dictionary plus the bit-packed indices smaller
+// than 3/4 of the PLAIN values. An open-addressing table over the value bits keeps it cheap;
+// a column of mostly distinct values is given up on as soon as that is clear.
+bool BuildFixedDictionary(const uint8_t* values, int64_t n, size_t w, int64_t max_bytes, std::vector<uint32_t>* indices,
+                          std::vector<uint8_t>* dict) {
+  if (w != 4 && w != 8) return false;
+  const int64_t max_entries = std::min<int64_t>(max_bytes / static_cast<int64_t>(w), n / 2 + 16);
+  if (max_entries <= 0) return false;
+  size_t cap = 64;
+  while (cap < static_cast<size_t>(std::min<int64_t>(max_entries, n)) * 2) cap <<= 1;
+  std::vector<uint32_t> slots(cap, 0);  // dictionary index + 1; 0 = empty
+  std::vector<uint64_t> keys;
+  const int shift = 64 - __builtin_ctzll(cap);
+  indices->resize(static_cast<size_t>(n));
+  uint32_t* idx = indices->data();
+  for (int64_t i = 0; i < n; ++i) {
+    uint64_t k = 0;
+    std::memcpy(&k, values + i * w, w);
+    size_t h = static_cast<size_t>((k * 0x9E3779B97F4A7C15ull) >> shift);
+    for (;;) {
+      const uint32_t s = slots[h];
+      if (s == 0) {
+        if (static_cast<int64_t>(keys.size()) >= max_entries) {
+          indices->clear();
+          return false;
+        }
+        keys.push_back(k);
+        slots[h] = static_cast<uint32_t>(keys.size());
+        idx[i] = static_cast<uint32_t>(keys.size() - 1);
+        break;
+      }
+      if (keys[s - 1] == k) {
+        idx[i] = s - 1;
+        break;
+      }
+      h = (h + 1) & (cap - 1);
+    }
+  }
+  const int64_t dict_bytes = static_cast<int64_t>(keys.size() * w);
+  const int64_t index_bytes = (n * BitWidthFor(static_cast<uint32_t>(keys.size() - 1)) + 7) / 8;
+  if ((dict_bytes + index_bytes) * 4 > n * static_cast<int64_t>(w) * 3) {
+    indices->clear();
+    return false;
+  }
+  dict->resize(keys.size() * w);
+  for (size_t k = 0; k < keys.size(); ++k) std::memcpy(dict->data() + k * w, &keys[k], w);
+  return true;
+}
+
 // ---------------------------------------------------------------- pages
 
 base::Result<Codec> ToCodec(CompressionCodec c) {
@@ -824,10 +874,12 @@ Status ParquetWriter::WriteRowGroup(const col::RecordBatch& batch, int64_t row_o
       return Put(*payload);
     };
 
-    // Dictionary for strings and binaries with few, small distinct values.
+    // Dictionary for strings, binaries and 4/8-byte numbers with few, small distinct values.
     std::unordered_map<std::string_view, uint32_t> dict;
     std::vector<uint32_t> indices;
     bool use_dict = false;
+    size_t dict_count = 0;
+    const PhysicalType pt = *leaf.element.type;
     if (options_.dictionary && leaf.conversion == LeafConversion::kByteArray && !o.binary.empty()) {
       int64_t dict_bytes = 0;
       use_dict = true;
@@ -843,22 +895,35 @@ Status ParquetWriter::WriteRowGroup(const col::RecordBatch& batch, int64_t row_o
         }
         indices.push_back(it->second);
       }
+      dict_count = dict.size();
+    }
+    std::vector<uint8_t> fixed_dict;  // PLAIN dictionary values of a numeric column
+    if (options_.dictionary && o.num_values > 0 &&
+        (pt == PhysicalType::kInt32 || pt == PhysicalType::kInt64 || pt == PhysicalType::kFloat ||
+         pt == PhysicalType::kDouble)) {
+      use_dict = BuildFixedDictionary(o.values, o.num_values, FixedWidth(leaf), options_.max_dictionary_bytes,
+                                      &indices, &fixed_dict);
+      dict_count = use_dict ? fixed_dict.size() / FixedWidth(leaf) : 0;
     }
     std::vector<Encoding> encodings = {Encoding::kRle};
     std::vector<std::string_view> dict_values;
     if (use_dict) {
-      std::vector<std::string_view>& values = dict_values;
-      values.resize(dict.size());
-      for (const auto& [v, idx] : dict) values[idx] = v;
       body.clear();
-      for (const auto& v : values) {
-        PutU32(&body, static_cast<uint32_t>(v.size()));
-        body.insert(body.end(), v.begin(), v.end());
+      if (leaf.conversion == LeafConversion::kByteArray) {
+        std::vector<std::string_view>& values = dict_values;
+        values.resize(dict.size());
+        for (const auto& [v, idx] : dict) values[idx] = v;
+        for (const auto& v : values) {
+          PutU32(&body, static_cast<uint32_t>(v.size()));
+          body.insert(body.end(), v.begin(), v.end());
+        }
+      } else {
+        body.swap(fixed_dict);
       }
       md.dictionary_page_offset = offset_;
       PageHeader h;
       h.type = PageType::kDictionaryPage;
-      h.dictionary_page_header = DictionaryPageHeader{static_cast<int32_t>(values.size()), Encoding::kPlain, false};
+      h.dictionary_page_header = DictionaryPageHeader{static_cast<int32_t>(dict_count), Encoding::kPlain, false};
       TIDE_RETURN_IF_ERROR(write_page(h, body));
       encodings.push_back(Encoding::kPlain);
       encodings.push_back(Encoding::kRleDictionary);
@@ -916,7 +981,7 @@ Status ParquetWriter::WriteRowGroup(const col::RecordBatch& batch, int64_t row_o
       Encoding enc = Encoding::kPlain;
       if (use_dict) {
         enc = Encoding::kRleDictionary;
-        const int bw = BitWidthFor(static_cast<uint32_t>(dict.size() - 1));
+        const int bw = BitWidthFor(static_cast<uint32_t>(dict_count - 1));
         body.push_back(static_cast<uint8_t>(bw));
         EncodeRleBitPacked(indices.data() + v0, val - v0, bw, &body);
       } else if (leaf.conversion == LeafConversion::kByteArray) {

@@ -396,5 +396,55 @@ TEST(ParquetWriterTest, SizeStatisticsCountBytesAndLevels) {
   EXPECT_FALSE((*r)->metadata().row_groups[0].columns[0].meta_data->size_statistics.has_value());
 }
 
+// Numeric columns get a dictionary when their distinct values are few (bit-exact: NaN, -0.0
+// and +0.0 stay distinct), and keep PLAIN when nearly every value differs.
+TEST(ParquetWriterTest, NumericDictionaryWhenItPays) {
+  using namespace col;
+  auto schema = std::make_shared<Schema>(std::vector<FieldPtr>{
+      MakeField("few", Int32()), MakeField("many", Int64(), false), MakeField("d", Float64()), MakeField("i8", Int8())});
+  Int32Builder few(Int32());
+  Int64Builder many(Int64());
+  Float64Builder d(Float64());
+  Int8Builder i8(Int8());
+  const double specials[] = {0.0, -0.0, std::nan(""), 1.5, -std::numeric_limits<double>::infinity()};
+  for (int i = 0; i < 5000; ++i) {
+    if (i % 10 == 0) few.AppendNull(); else few.Append(i % 37 - 18);
+    many.Append(int64_t{i} * 1000003);
+    d.Append(specials[i % 5]);
+    i8.Append(static_cast<int8_t>(i % 3 - 1));
+  }
+  auto batch = RecordBatch::Make(schema, {few.Finish(), many.Finish(), d.Finish(), i8.Finish()}, 5000);
+  ASSERT_TRUE(batch.ok());
+  std::vector<uint8_t> bytes;
+  WriterOptions o;
+  o.max_page_rows = 700;
+  auto w = ParquetWriter::OpenBuffer(&bytes, schema, o);
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->WriteBatch(**batch).ok());
+  ASSERT_TRUE((*w)->Close().ok());
+  EXPECT_EQ(ReadBack(bytes), Json(**batch));
+  auto r = ParquetReader::OpenBuffer(std::make_shared<std::vector<uint8_t>>(bytes), "numdict.parquet");
+  ASSERT_TRUE(r.ok());
+  const auto& cols = (*r)->metadata().row_groups[0].columns;
+  auto dict = [&](int c) { return cols[c].meta_data->dictionary_page_offset.has_value(); };
+  EXPECT_TRUE(dict(0));
+  EXPECT_FALSE(dict(1));
+  EXPECT_TRUE(dict(2));
+  EXPECT_TRUE(dict(3));
+  // Statistics still come from the values: few in [-18, 18].
+  int32_t lo, hi;
+  std::memcpy(&lo, cols[0].meta_data->statistics->min_value->data(), 4);
+  std::memcpy(&hi, cols[0].meta_data->statistics->max_value->data(), 4);
+  EXPECT_EQ(lo, -18);
+  EXPECT_EQ(hi, 18);
+  // Batched reads of dictionary pages.
+  std::vector<std::string> got;
+  ASSERT_TRUE((*r)->ReadRowGroupBatches(0, 333, {}, [&](std::shared_ptr<RecordBatch> b) {
+    for (auto& l : Json(*b)) got.push_back(l);
+    return base::Status::OK();
+  }).ok());
+  EXPECT_EQ(got, Json(**batch));
+}
+
 }  // namespace
 }  // namespace tide::format::parquet
