@@ -636,44 +636,122 @@ SizeStatistics ComputeSizeStatistics(const LeafInfo& leaf, const LeafOut& o) {
 // at most max_bytes of distinct values, and the dictionary plus the bit-packed indices smaller
 // than 3/4 of the PLAIN values. An open-addressing table over the value bits keeps it cheap;
 // a column of mostly distinct values is given up on as soon as that is clear.
-bool BuildFixedDictionary(const uint8_t* values, int64_t n, size_t w, int64_t max_bytes, std::vector<uint32_t>* indices,
-                          std::vector<uint8_t>* dict) {
-  if (w != 4 && w != 8) return false;
-  const int64_t max_entries = std::min<int64_t>(max_bytes / static_cast<int64_t>(w), n / 2 + 16);
-  if (max_entries <= 0) return false;
-  size_t cap = 64;
-  while (cap < static_cast<size_t>(std::min<int64_t>(max_entries, n)) * 2) cap <<= 1;
-  std::vector<uint32_t> slots(cap, 0);  // dictionary index + 1; 0 = empty
-  std::vector<uint64_t> keys;
-  const int shift = 64 - __builtin_ctzll(cap);
+// Whether the dictionary of `count` distinct values of width w pays for n values.
+bool DictionaryPays(int64_t count, int64_t n, size_t w) {
+  const int64_t dict_bytes = count * static_cast<int64_t>(w);
+  const int64_t index_bytes = (n * BitWidthFor(static_cast<uint32_t>(count - 1)) + 7) / 8;
+  return (dict_bytes + index_bytes) * 4 <= n * static_cast<int64_t>(w) * 3;
+}
+
+// Integers within a small range: a direct table indexed by value - min (no hashing, and it
+// stays in cache). Returns false when the range is too wide (the caller hashes instead) or the
+// dictionary does not pay (*tried is then set).
+template <typename T>
+bool SmallRangeDictionary(const uint8_t* values, int64_t n, int64_t max_entries, std::vector<uint32_t>* indices,
+                          std::vector<uint8_t>* dict, bool* tried) {
+  T lo, hi;
+  std::memcpy(&lo, values, sizeof(T));
+  hi = lo;
+  for (int64_t i = 1; i < n; ++i) {
+    T v;
+    std::memcpy(&v, values + i * sizeof(T), sizeof(T));
+    lo = v < lo ? v : lo;
+    hi = v > hi ? v : hi;
+  }
+  const uint64_t range = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo);
+  if (range >= (uint64_t{1} << 20) || range >= static_cast<uint64_t>(4 * n)) return false;
+  *tried = true;
+  std::vector<uint32_t> slot(static_cast<size_t>(range) + 1, 0);  // dictionary index + 1
+  std::vector<T> keys;
   indices->resize(static_cast<size_t>(n));
   uint32_t* idx = indices->data();
   for (int64_t i = 0; i < n; ++i) {
+    T v;
+    std::memcpy(&v, values + i * sizeof(T), sizeof(T));
+    uint32_t& s = slot[static_cast<uint64_t>(v) - static_cast<uint64_t>(lo)];
+    if (s == 0) {
+      if (static_cast<int64_t>(keys.size()) >= max_entries) {
+        indices->clear();
+        return false;
+      }
+      keys.push_back(v);
+      s = static_cast<uint32_t>(keys.size());
+    }
+    idx[i] = s - 1;
+  }
+  if (!DictionaryPays(static_cast<int64_t>(keys.size()), n, sizeof(T))) {
+    indices->clear();
+    return false;
+  }
+  dict->resize(keys.size() * sizeof(T));
+  std::memcpy(dict->data(), keys.data(), dict->size());
+  return true;
+}
+
+bool BuildFixedDictionary(const uint8_t* values, int64_t n, size_t w, bool integer, int64_t max_bytes,
+                          std::vector<uint32_t>* indices, std::vector<uint8_t>* dict) {
+  if (w != 4 && w != 8) return false;
+  const int64_t max_entries = std::min<int64_t>(max_bytes / static_cast<int64_t>(w), n / 2 + 16);
+  if (max_entries <= 0) return false;
+  if (integer) {
+    bool tried = false;
+    const bool ok = w == 4 ? SmallRangeDictionary<int32_t>(values, n, max_entries, indices, dict, &tried)
+                           : SmallRangeDictionary<int64_t>(values, n, max_entries, indices, dict, &tried);
+    if (ok || tried) return ok;
+  }
+  // Key and index side by side: one cache miss per probe. The table starts small (it stays in
+  // cache for few distinct values) and doubles at half load.
+  struct Slot {
+    uint64_t key;
+    uint32_t index;  // dictionary index + 1; 0 = empty
+  };
+  size_t cap = 1024;
+  std::vector<Slot> slots(cap, Slot{0, 0});
+  std::vector<uint64_t> keys;
+  int shift = 64 - __builtin_ctzll(cap);
+  auto grow = [&] {
+    cap <<= 1;
+    shift = 64 - __builtin_ctzll(cap);
+    slots.assign(cap, Slot{0, 0});
+    for (size_t k = 0; k < keys.size(); ++k) {
+      size_t h = static_cast<size_t>((keys[k] * 0x9E3779B97F4A7C15ull) >> shift);
+      while (slots[h].index != 0) h = (h + 1) & (cap - 1);
+      slots[h] = Slot{keys[k], static_cast<uint32_t>(k + 1)};
+    }
+  };
+  indices->resize(static_cast<size_t>(n));
+  uint32_t* idx = indices->data();
+  constexpr int64_t kProbe = 1 << 16;  // mostly distinct after this many values: give up
+  for (int64_t i = 0; i < n; ++i) {
+    if (i == kProbe && static_cast<int64_t>(keys.size()) * 10 > kProbe * 9) {
+      indices->clear();
+      return false;
+    }
     uint64_t k = 0;
     std::memcpy(&k, values + i * w, w);
     size_t h = static_cast<size_t>((k * 0x9E3779B97F4A7C15ull) >> shift);
     for (;;) {
-      const uint32_t s = slots[h];
-      if (s == 0) {
+      Slot& s = slots[h];
+      if (s.index == 0) {
         if (static_cast<int64_t>(keys.size()) >= max_entries) {
           indices->clear();
           return false;
         }
         keys.push_back(k);
-        slots[h] = static_cast<uint32_t>(keys.size());
-        idx[i] = static_cast<uint32_t>(keys.size() - 1);
+        s.key = k;
+        s.index = static_cast<uint32_t>(keys.size());
+        idx[i] = s.index - 1;
+        if (keys.size() * 2 > cap) grow();
         break;
       }
-      if (keys[s - 1] == k) {
-        idx[i] = s - 1;
+      if (s.key == k) {
+        idx[i] = s.index - 1;
         break;
       }
       h = (h + 1) & (cap - 1);
     }
   }
-  const int64_t dict_bytes = static_cast<int64_t>(keys.size() * w);
-  const int64_t index_bytes = (n * BitWidthFor(static_cast<uint32_t>(keys.size() - 1)) + 7) / 8;
-  if ((dict_bytes + index_bytes) * 4 > n * static_cast<int64_t>(w) * 3) {
+  if (!DictionaryPays(static_cast<int64_t>(keys.size()), n, w)) {
     indices->clear();
     return false;
   }
@@ -901,8 +979,9 @@ Status ParquetWriter::WriteRowGroup(const col::RecordBatch& batch, int64_t row_o
     if (options_.dictionary && o.num_values > 0 &&
         (pt == PhysicalType::kInt32 || pt == PhysicalType::kInt64 || pt == PhysicalType::kFloat ||
          pt == PhysicalType::kDouble)) {
-      use_dict = BuildFixedDictionary(o.values, o.num_values, FixedWidth(leaf), options_.max_dictionary_bytes,
-                                      &indices, &fixed_dict);
+      use_dict = BuildFixedDictionary(o.values, o.num_values, FixedWidth(leaf),
+                                      pt == PhysicalType::kInt32 || pt == PhysicalType::kInt64,
+                                      options_.max_dictionary_bytes, &indices, &fixed_dict);
       dict_count = use_dict ? fixed_dict.size() / FixedWidth(leaf) : 0;
     }
     std::vector<Encoding> encodings = {Encoding::kRle};
