@@ -613,6 +613,16 @@ Status DecodeValuesRange(Encoding enc, const uint8_t* p, size_t size, int64_t n,
   return AppendValues(all, leaf, v0, nv, out);
 }
 
+// Decompressed page bytes, reused by every page this thread reads: a fresh multi-megabyte
+// buffer per page costs more in page faults and zeroing than decompressing. Page bytes are
+// consumed (decoded into a LeafChunk) before the next page is decompressed, so readers of one
+// thread can share it; a buffer grown past kKeepScratch is released when its reader is done.
+constexpr size_t kKeepScratch = size_t{64} << 20;
+std::vector<uint8_t>& Scratch() {
+  thread_local std::vector<uint8_t> buf;
+  return buf;
+}
+
 }  // namespace
 
 // Outside the anonymous namespace: LeafChunkReader (column_reader.h) holds one.
@@ -620,6 +630,9 @@ class ChunkReader {
  public:
   ChunkReader(const ChunkContext& ctx, const ColumnChunk& chunk, const LeafInfo& leaf)
       : ctx_(ctx), chunk_(chunk), leaf_(leaf) {}
+  ~ChunkReader() {
+    if (Scratch().capacity() > kKeepScratch) std::vector<uint8_t>().swap(Scratch());
+  }
 
   // Appends rows [r.begin, r.end) to *out. Ranges must ascend (r.begin >= the previous end).
   // The reader serves one range only (ReadLeafChunk): pages need not be kept for later ranges.
@@ -789,7 +802,7 @@ class ChunkReader {
       return Status::Unsupported("dictionary page encoding " + std::string(EncodingName(d.encoding)));
     }
     if (d.num_values < 0) return Status::Corruption("negative dictionary size");
-    TIDE_ASSIGN_OR_RETURN(auto bytes, Uncompress(codec_, payload, h.uncompressed_page_size, &buf_));
+    TIDE_ASSIGN_OR_RETURN(auto bytes, Uncompress(codec_, payload, h.uncompressed_page_size, &Scratch()));
     Phys phys;
     TIDE_RETURN_IF_ERROR(DecodePlain(bytes.data(), bytes.size(), d.num_values, leaf_, &phys).WithContext("dictionary"));
     TIDE_RETURN_IF_ERROR(ConvertAppend(phys, leaf_, &dict_));
@@ -961,7 +974,7 @@ class ChunkReader {
   Status LevelsV1(const PageHeader& h, std::span<const uint8_t> payload, LeafChunk* dst, PageValues* pv) {
     const auto& d = *h.data_page_header;
     TIDE_RETURN_IF_ERROR(CheckBinarySize(d.encoding, h.uncompressed_page_size, d.num_values, *dst));
-    TIDE_ASSIGN_OR_RETURN(auto bytes, Uncompress(codec_, payload, h.uncompressed_page_size, &buf_));
+    TIDE_ASSIGN_OR_RETURN(auto bytes, Uncompress(codec_, payload, h.uncompressed_page_size, &Scratch()));
     const uint8_t* p = bytes.data();
     size_t remaining = bytes.size();
     TIDE_RETURN_IF_ERROR(Levels(d.definition_level_encoding, d.repetition_level_encoding, true, &p, &remaining, 0, 0,
@@ -986,7 +999,7 @@ class ChunkReader {
     auto values = payload.subspan(rl + dl);
     std::span<const uint8_t> bytes = values;
     if (d.is_compressed && codec_ != Codec::kNone) {
-      TIDE_ASSIGN_OR_RETURN(bytes, Uncompress(codec_, values, h.uncompressed_page_size - rl - dl, &buf_));
+      TIDE_ASSIGN_OR_RETURN(bytes, Uncompress(codec_, values, h.uncompressed_page_size - rl - dl, &Scratch()));
     }
     pv->encoding = d.encoding;
     pv->data = bytes.data();
@@ -1017,7 +1030,6 @@ class ChunkReader {
   bool pending_ = false;
   int64_t pending_first_row_ = 0, pending_last_row_ = 0;
   int pending_index_ = 0;
-  std::vector<uint8_t> buf_;
 };
 
 namespace {
