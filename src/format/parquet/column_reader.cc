@@ -1,6 +1,8 @@
 #include "format/parquet/column_reader.h"
 
+#include <snappy-c.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -531,6 +533,29 @@ base::Result<std::span<const uint8_t>> Uncompress(Codec codec, std::span<const u
                                                    std::vector<uint8_t>* buf) {
   if (codec == Codec::kNone) return in;
   if (size < 0) return Status::Corruption("negative uncompressed page size");
+  // Snappy blocks and single zstd frames state their size: decompress straight into the reused
+  // buffer, which only grows (no zero-filling of bytes about to be overwritten). Anything else,
+  // or a size that disagrees with the header, takes the general path (and its error messages).
+  const size_t want = static_cast<size_t>(size);
+  if (codec == Codec::kSnappy && !in.empty()) {
+    size_t len = 0;
+    const char* src = reinterpret_cast<const char*>(in.data());
+    if (snappy_uncompressed_length(src, in.size(), &len) == SNAPPY_OK && len == want) {
+      if (buf->size() < want) buf->resize(want);
+      if (snappy_uncompress(src, in.size(), reinterpret_cast<char*>(buf->data()), &len) == SNAPPY_OK && len == want) {
+        return std::span<const uint8_t>(buf->data(), want);
+      }
+    }
+  } else if (codec == Codec::kZstd && !in.empty() && want <= in.size() * 64 + 65536) {
+    // (A frame claiming a larger expansion takes the streaming path, which allocates as the
+    // output really arrives instead of trusting the claim.)
+    if (ZSTD_findFrameCompressedSize(in.data(), in.size()) == in.size() &&
+        ZSTD_getFrameContentSize(in.data(), in.size()) == want) {
+      if (buf->size() < want) buf->resize(want);
+      const size_t got = ZSTD_decompress(buf->data(), want, in.data(), in.size());
+      if (!ZSTD_isError(got) && got == want) return std::span<const uint8_t>(buf->data(), want);
+    }
+  }
   buf->clear();
   const size_t hint = static_cast<size_t>(std::min<int64_t>(size, static_cast<int64_t>(in.size()) * 16 + 4096));
   TIDE_RETURN_IF_ERROR(Decompress(codec, in, buf, hint, static_cast<size_t>(size)));
