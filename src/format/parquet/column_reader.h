@@ -1,14 +1,17 @@
-// Reading one column chunk (all its pages) into levels + dense values, and assembling the
-// leaves of a top-level field into an Arrow-layout column. Internal to the Parquet reader.
+// Reading one column chunk (all its pages, or the pages of a row range) into levels + dense
+// values, and assembling the leaves of a top-level field into an Arrow-layout column. Internal
+// to the Parquet reader.
 //
 // Bounds: every page must lie inside the column chunk, the chunk inside the file's data area;
 // decompression is capped at the page's declared uncompressed size; the number of levels in a
 // chunk is capped (4 Mi + 1024 per byte of the chunk) and may not exceed its declared
-// num_values; DELTA_BYTE_ARRAY output is capped at 256x its page; strings at 2 GiB per chunk.
+// num_values; DELTA_BYTE_ARRAY output is capped at 256x its page; strings at 2 GiB per chunk
+// (per row range, when one is read).
 // So a small file cannot make the reader allocate much more than a real file of its size would
 // (dictionary gathers are the exception: up to 2 GiB of repeated strings, as declared).
 //
-// Thread-safety: functions are reentrant; inputs are read-only.
+// Thread-safety: functions are reentrant; inputs are read-only (decompressed pages go to a
+// buffer of the calling thread). A LeafChunkReader is used by one thread at a time.
 #pragma once
 
 #include <cstdint>
