@@ -239,6 +239,11 @@ Status ConvertAppend(Phys& in, const LeafInfo& leaf, LeafChunk* out) {
       if (base + static_cast<int64_t>(in.data.size()) > kMaxBinaryBytes) {
         return Status::Unsupported("more than 2 GiB of BYTE_ARRAY data in one column chunk");
       }
+      if (out->offsets.size() == 1 && out->data.empty()) {  // the first values: take the buffers
+        out->offsets = std::move(in.offsets);
+        out->data = std::move(in.data);
+        break;
+      }
       for (int64_t i = 1; i <= n; ++i) out->offsets.push_back(static_cast<int32_t>(base + in.offsets[i]));
       out->data.insert(out->data.end(), in.data.begin(), in.data.end());
       break;
@@ -743,6 +748,8 @@ class ChunkReader {
       const int index = page_index_;
       bool stop = false;
       Status st = Page(&stop);
+      // The page's bytes are decoded: a huge decompression buffer is not kept for the next.
+      if (Scratch().capacity() > kKeepScratch) std::vector<uint8_t>().swap(Scratch());
       if (!st.ok()) return st.WithContext("page " + std::to_string(index) + " at byte " + std::to_string(at));
       if (stop) return Status::OK();
     }
@@ -938,6 +945,18 @@ class ChunkReader {
     }
     if (v0 + nv > page_.num_values) return Status::Corruption("page holds fewer values than its levels say");
     AppendLevels(page_, l0, l1, out_);
+    const bool out_empty = out_->num_values == 0 && out_->data.empty() && out_->fixed.empty() &&
+                           out_->offsets.size() <= 1;
+    if (out_empty && v0 == 0 && nv == page_.num_values && pending_last_row_ < range_.end) {
+      // The rest of the page is all this range wants and no later range needs it: hand over
+      // its buffers instead of copying them (pages of huge strings).
+      out_->fixed = std::move(page_.fixed);
+      out_->offsets = std::move(page_.offsets);
+      out_->data = std::move(page_.data);
+      if (leaf_.conversion == LeafConversion::kByteArray && out_->offsets.empty()) out_->offsets.push_back(0);
+      out_->num_values = nv;
+      return Status::OK();
+    }
     return AppendValues(page_, leaf_, v0, nv, out_);
   }
 
