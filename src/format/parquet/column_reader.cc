@@ -227,7 +227,7 @@ Status ConvertAppend(Phys& in, const LeafInfo& leaf, LeafChunk* out) {
           len = leaf.element.type_length;
           b = in.fixed.data() + i * len;
         }
-        __int128 v;
+        __int128 v = 0;
         TIDE_RETURN_IF_ERROR(BytesToDecimal(b, len, &v));
         std::memcpy(out->fixed.data() + base + i * 16, &v, 16);
       }
