@@ -369,6 +369,12 @@ async function hypRows(file) {
   return { rows, schema };
 }
 
+// Bad writer options are refused with a message naming the option.
+for (const bad of [['--int-encoding', 'zigzag'], ['--string-encoding', 'rle'], ['--codec', 'lzo'], ['--page-rows', '-1']]) {
+  const r = spawnSync(tideBin, ['parquet', 'rewrite', generated, path.join(tmp, 'bad.parquet'), ...bad], { encoding: 'utf8' });
+  if (r.status === 0 || !r.stderr.includes(bad[0])) fail(`rewrite ${bad.join(' ')}: exit ${r.status}, stderr ${r.stderr}`);
+}
+
 let checked = 0, hypChecked = 0;
 for (const src of [generated, ...corpus]) {
   const name = path.basename(src);

@@ -157,6 +157,36 @@ TEST(ParquetRowRangeTest, RangesOfTinyPagesMatchTheWholeRowGroup) {
   }
 }
 
+// A projection naming a column twice, in any order, reads in batches like whole.
+TEST(ParquetRowRangeTest, BatchesOfARepeatedProjection) {
+  WriterOptions o;
+  o.max_page_rows = 30;
+  auto bytes = WriteMixed(200, o);
+  auto r = ParquetReader::OpenBuffer(bytes, "mixed.parquet");
+  ASSERT_TRUE(r.ok());
+  const std::vector<int> cols = {2, 7, 2, 0};
+  auto whole = (*r)->ReadRowGroup(0, cols);
+  ASSERT_TRUE(whole.ok());
+  std::vector<std::string> got;
+  ASSERT_TRUE((*r)->ReadRowGroupBatches(0, 45, cols, [&](std::shared_ptr<col::RecordBatch> b) {
+    EXPECT_EQ(b->num_columns(), 4);
+    for (auto& l : Json(*b)) got.push_back(std::move(l));
+    return base::Status::OK();
+  }).ok());
+  EXPECT_EQ(got, Json(**whole));
+  EXPECT_FALSE((*r)->ReadRowGroupBatches(0, 45, {99}, [](std::shared_ptr<col::RecordBatch>) {
+    return base::Status::OK();
+  }).ok());
+  // The callback's error stops the batches.
+  int calls = 0;
+  auto st = (*r)->ReadRowGroupBatches(0, 45, {}, [&](std::shared_ptr<col::RecordBatch>) {
+    ++calls;
+    return base::Status::Internal("stop");
+  });
+  EXPECT_FALSE(st.ok());
+  EXPECT_EQ(calls, 1);
+}
+
 TEST(ParquetRowRangeTest, CorpusFilesReadInBatchesEqualWholeReads) {
   int files = 0;
   for (const auto& e : fs::directory_iterator(kData)) {
