@@ -3,6 +3,7 @@
 //   TIDE_ASSIGN_OR_RETURN(auto reader, ParquetReader::Open("part-0.parquet"));
 //   reader->schema();                                  // columnar schema (see schema.h mapping)
 //   TIDE_ASSIGN_OR_RETURN(auto batch, reader->ReadRowGroup(0, {0, 2}));  // columns 0 and 2
+//   reader->ReadRowGroupBatches(0, 65536, {}, on_batch);             // a row group in parts
 //
 // Input is untrusted: a corrupt file yields an error naming the file, the column, the row group
 // and the page (with its byte offset) — never a crash, a hang or an allocation out of proportion
