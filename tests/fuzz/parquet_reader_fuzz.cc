@@ -24,6 +24,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (int g = 0; g < r.num_row_groups() && g < 8; ++g) {
     (void)tide::format::parquet::RowGroupCannotMatch(r, g, {r.schema().num_fields() ? r.schema().field(0)->name() : "",
                                                              tide::format::parquet::CompareOp::kEq, int64_t{1}});
+    // Row ranges and batches: the page-skipping and partial-page paths.
+    (void)r.ReadRowGroupRows(g, 3, 5);
+    (void)r.ReadRowGroupBatches(g, 7, {}, [](std::shared_ptr<tide::columnar::RecordBatch>) {
+      return tide::base::Status::OK();
+    });
+  }
+  // Row filtering on the first column (errors for nested columns are fine).
+  if (r.schema().num_fields() > 0 && r.num_row_groups() <= 8) {
+    tide::format::parquet::ScanOptions o;
+    o.predicate = tide::format::parquet::Predicate{r.schema().field(0)->name(), tide::format::parquet::CompareOp::kGe,
+                                                   int64_t{0}};
+    o.filter_rows = true;
+    o.batch_rows = 4;
+    (void)tide::format::parquet::Scan(r, o, [](std::shared_ptr<tide::columnar::RecordBatch>) {
+      return tide::base::Status::OK();
+    });
   }
   return 0;
 }

@@ -1,6 +1,8 @@
 #include "format/parquet/column_reader.h"
 
+#include <snappy-c.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -225,7 +227,7 @@ Status ConvertAppend(Phys& in, const LeafInfo& leaf, LeafChunk* out) {
           len = leaf.element.type_length;
           b = in.fixed.data() + i * len;
         }
-        __int128 v;
+        __int128 v = 0;
         TIDE_RETURN_IF_ERROR(BytesToDecimal(b, len, &v));
         std::memcpy(out->fixed.data() + base + i * 16, &v, 16);
       }
@@ -236,6 +238,11 @@ Status ConvertAppend(Phys& in, const LeafInfo& leaf, LeafChunk* out) {
       const int64_t base = out->offsets.back();
       if (base + static_cast<int64_t>(in.data.size()) > kMaxBinaryBytes) {
         return Status::Unsupported("more than 2 GiB of BYTE_ARRAY data in one column chunk");
+      }
+      if (out->offsets.size() == 1 && out->data.empty()) {  // the first values: take the buffers
+        out->offsets = std::move(in.offsets);
+        out->data = std::move(in.data);
+        break;
       }
       for (int64_t i = 1; i <= n; ++i) out->offsets.push_back(static_cast<int32_t>(base + in.offsets[i]));
       out->data.insert(out->data.end(), in.data.begin(), in.data.end());
@@ -470,8 +477,10 @@ Status DecodeValues(Encoding enc, const uint8_t* p, size_t size, int64_t n, cons
 
 // Decodes n levels (v1 pages carry a 4-byte length before RLE levels; v2 pages give the
 // length in the header: pass v1 = false and size = that length).
+// Only the first `decode` of the n levels are decoded into out (the pointer still moves past
+// all n).
 Status DecodeLevels(Encoding enc, bool v1, const uint8_t** p, size_t* remaining, int16_t max_level, int64_t n,
-                    int16_t* out, const char* what) {
+                    int64_t decode, int16_t* out, const char* what) {
   const int bw = BitWidthFor(static_cast<uint32_t>(max_level));
   if (enc == Encoding::kRle || !v1) {
     size_t len = *remaining;
@@ -490,16 +499,17 @@ Status DecodeLevels(Encoding enc, bool v1, const uint8_t** p, size_t* remaining,
       *remaining = 0;
     }
     RleBitPackedDecoder dec(data, len, bw);
-    TIDE_RETURN_IF_ERROR(dec.Decode(out, n).WithContext(std::string(what) + " levels"));
+    TIDE_RETURN_IF_ERROR(dec.Decode(out, decode).WithContext(std::string(what) + " levels"));
   } else if (enc == Encoding::kBitPacked) {
     const uint64_t bytes = (static_cast<uint64_t>(n) * bw + 7) / 8;
-    TIDE_RETURN_IF_ERROR(DecodeBitPackedMsb(*p, *remaining, bw, n, out).WithContext(std::string(what) + " levels"));
+    if (bytes > *remaining) return Status::Corruption(std::string(what) + " levels: BIT_PACKED levels: data ends early");
+    TIDE_RETURN_IF_ERROR(DecodeBitPackedMsb(*p, *remaining, bw, decode, out).WithContext(std::string(what) + " levels"));
     *p += bytes;
     *remaining -= bytes;
   } else {
     return Status::Unsupported(std::string(what) + " level encoding " + EncodingName(enc));
   }
-  for (int64_t i = 0; i < n; ++i) {
+  for (int64_t i = 0; i < decode; ++i) {
     if (out[i] < 0 || out[i] > max_level) {
       return Status::Corruption(std::string(what) + " level " + std::to_string(out[i]) + " above the maximum " +
                                 std::to_string(max_level));
@@ -528,6 +538,29 @@ base::Result<std::span<const uint8_t>> Uncompress(Codec codec, std::span<const u
                                                    std::vector<uint8_t>* buf) {
   if (codec == Codec::kNone) return in;
   if (size < 0) return Status::Corruption("negative uncompressed page size");
+  // Snappy blocks and single zstd frames state their size: decompress straight into the reused
+  // buffer, which only grows (no zero-filling of bytes about to be overwritten). Anything else,
+  // or a size that disagrees with the header, takes the general path (and its error messages).
+  const size_t want = static_cast<size_t>(size);
+  if (codec == Codec::kSnappy && !in.empty()) {
+    size_t len = 0;
+    const char* src = reinterpret_cast<const char*>(in.data());
+    if (snappy_uncompressed_length(src, in.size(), &len) == SNAPPY_OK && len == want) {
+      if (buf->size() < want) buf->resize(want);
+      if (snappy_uncompress(src, in.size(), reinterpret_cast<char*>(buf->data()), &len) == SNAPPY_OK && len == want) {
+        return std::span<const uint8_t>(buf->data(), want);
+      }
+    }
+  } else if (codec == Codec::kZstd && !in.empty() && want <= in.size() * 64 + 65536) {
+    // (A frame claiming a larger expansion takes the streaming path, which allocates as the
+    // output really arrives instead of trusting the claim.)
+    if (ZSTD_findFrameCompressedSize(in.data(), in.size()) == in.size() &&
+        ZSTD_getFrameContentSize(in.data(), in.size()) == want) {
+      if (buf->size() < want) buf->resize(want);
+      const size_t got = ZSTD_decompress(buf->data(), want, in.data(), in.size());
+      if (!ZSTD_isError(got) && got == want) return std::span<const uint8_t>(buf->data(), want);
+    }
+  }
   buf->clear();
   const size_t hint = static_cast<size_t>(std::min<int64_t>(size, static_cast<int64_t>(in.size()) * 16 + 4096));
   TIDE_RETURN_IF_ERROR(Decompress(codec, in, buf, hint, static_cast<size_t>(size)));
@@ -538,74 +571,233 @@ base::Result<std::span<const uint8_t>> Uncompress(Codec codec, std::span<const u
   return std::span<const uint8_t>(buf->data(), buf->size());
 }
 
+// Appends dense values [v0, v0 + nv) of a decoded page to *dst.
+Status AppendValues(const LeafChunk& src, const LeafInfo& leaf, int64_t v0, int64_t nv, LeafChunk* dst) {
+  if (nv == 0) return Status::OK();
+  if (leaf.conversion == LeafConversion::kByteArray) {
+    if (dst->offsets.empty()) dst->offsets.push_back(0);
+    const int64_t base = dst->offsets.back();
+    const int32_t first = src.offsets[v0], last = src.offsets[v0 + nv];
+    if (base + (last - first) > kMaxBinaryBytes) {
+      return Status::Unsupported("more than 2 GiB of BYTE_ARRAY data in one batch (read the row group in smaller batches)");
+    }
+    for (int64_t k = 1; k <= nv; ++k) dst->offsets.push_back(static_cast<int32_t>(base + src.offsets[v0 + k] - first));
+    dst->data.insert(dst->data.end(), src.data.begin() + first, src.data.begin() + last);
+  } else {
+    const size_t w = TargetWidth(leaf);
+    dst->fixed.insert(dst->fixed.end(), src.fixed.begin() + v0 * w, src.fixed.begin() + (v0 + nv) * w);
+  }
+  dst->num_values += nv;
+  return Status::OK();
+}
+
+// Appends levels [l0, l1) of a decoded page to *dst.
+void AppendLevels(const LeafChunk& src, int64_t l0, int64_t l1, LeafChunk* dst) {
+  if (!src.def.empty()) dst->def.insert(dst->def.end(), src.def.begin() + l0, src.def.begin() + l1);
+  if (!src.rep.empty()) dst->rep.insert(dst->rep.end(), src.rep.begin() + l0, src.rep.begin() + l1);
+  dst->num_levels += l1 - l0;
+}
+
+// Decodes only dense values [v0, v0 + nv) of a page holding `n` values: PLAIN fixed-width values
+// are copied from their place, PLAIN strings skipped by their lengths, dictionary indices
+// decoded only up to v0 + nv and gathered from v0. Other encodings decode the whole page.
+Status DecodeValuesRange(Encoding enc, const uint8_t* p, size_t size, int64_t n, int64_t v0, int64_t nv,
+                         const LeafInfo& leaf, const LeafChunk* dict, LeafChunk* out) {
+  if (nv == 0) return Status::OK();
+  if (enc == Encoding::kPlain && leaf.conversion == LeafConversion::kNone) {
+    const size_t w = PhysicalWidth(leaf);
+    if (static_cast<uint64_t>(n) > size / w) {
+      return Status::Corruption("PLAIN: page holds " + std::to_string(size / w) + " values, " + std::to_string(n) +
+                                " expected");
+    }
+    out->fixed.insert(out->fixed.end(), p + v0 * w, p + (v0 + nv) * w);
+    out->num_values += nv;
+    return Status::OK();
+  }
+  if (enc == Encoding::kPlain && leaf.conversion == LeafConversion::kByteArray) {
+    size_t pos = 0;
+    for (int64_t i = 0; i < v0; ++i) {
+      uint32_t len;
+      if (size - pos < 4) return Status::Corruption("PLAIN BYTE_ARRAY: data ends early at value " + std::to_string(i));
+      std::memcpy(&len, p + pos, 4);
+      if (len > size - pos - 4) return Status::Corruption("PLAIN BYTE_ARRAY: value " + std::to_string(i) + " runs past the page");
+      pos += 4 + len;
+    }
+    if (out->offsets.empty()) out->offsets.push_back(0);
+    TIDE_RETURN_IF_ERROR(AppendPlainByteArrays(p + pos, size - pos, nv, &out->offsets, &out->data));
+    out->num_values += nv;
+    return Status::OK();
+  }
+  if ((enc == Encoding::kRleDictionary || enc == Encoding::kPlainDictionary) && dict && nv > 0) {
+    if (size < 1) return Status::Corruption("dictionary-encoded page without a bit width");
+    const int bw = p[0];
+    if (bw > 32) return Status::Corruption("dictionary index bit width " + std::to_string(bw));
+    std::vector<uint32_t> idx(static_cast<size_t>(v0 + nv));
+    RleBitPackedDecoder dec(p + 1, size - 1, bw);
+    TIDE_RETURN_IF_ERROR(dec.Decode(idx.data(), v0 + nv));
+    return GatherDictionary(*dict, leaf, idx.data() + v0, nv, out);
+  }
+  LeafChunk all;
+  TIDE_RETURN_IF_ERROR(DecodeValues(enc, p, size, n, leaf, dict, &all));
+  if (v0 + nv > all.num_values) return Status::Corruption("page holds fewer values than its levels say");
+  return AppendValues(all, leaf, v0, nv, out);
+}
+
+// Decompressed page bytes, reused by every page this thread reads: a fresh multi-megabyte
+// buffer per page costs more in page faults and zeroing than decompressing. Page bytes are
+// consumed (decoded into a LeafChunk) before the next page is decompressed, so readers of one
+// thread can share it; a buffer grown past kKeepScratch is released when its reader is done.
+constexpr size_t kKeepScratch = size_t{64} << 20;
+std::vector<uint8_t>& Scratch() {
+  thread_local std::vector<uint8_t> buf;
+  return buf;
+}
+
+}  // namespace
+
+// Outside the anonymous namespace: LeafChunkReader (column_reader.h) holds one.
 class ChunkReader {
  public:
-  ChunkReader(const ChunkContext& ctx, const ColumnMetaData& meta, const LeafInfo& leaf, LeafChunk* out)
-      : ctx_(ctx), meta_(meta), leaf_(leaf), out_(out) {}
+  ChunkReader(const ChunkContext& ctx, const ColumnChunk& chunk, const LeafInfo& leaf)
+      : ctx_(ctx), chunk_(chunk), leaf_(leaf) {}
+  ~ChunkReader() {
+    if (Scratch().capacity() > kKeepScratch) std::vector<uint8_t>().swap(Scratch());
+  }
 
-  Status Run() {
-    TIDE_ASSIGN_OR_RETURN(codec_, CodecFor(meta_.codec));
-    int64_t start = meta_.data_page_offset;
-    if (meta_.dictionary_page_offset && *meta_.dictionary_page_offset > 0 && *meta_.dictionary_page_offset < start) {
-      start = *meta_.dictionary_page_offset;
+  // Appends rows [r.begin, r.end) to *out. Ranges must ascend (r.begin >= the previous end).
+  // The reader serves one range only (ReadLeafChunk): pages need not be kept for later ranges.
+  void set_single_range() { single_range_ = true; }
+
+  Status Read(RowRange r, LeafChunk* out) {
+    if (!init_) {
+      init_ = true;
+      init_status_ = Init();
     }
-    if (meta_.num_values < 0) return Status::Corruption("negative num_values");
-    if (meta_.num_values == 0) {  // empty chunk: some writers leave its offsets at 0
-      if (leaf_.conversion == LeafConversion::kByteArray) out_->offsets.push_back(0);
-      return Status::OK();
+    TIDE_RETURN_IF_ERROR(init_status_);
+    if (r.begin < 0 || r.end < r.begin) return Status::InvalidArgument("bad row range");
+    if (r.begin < next_row_) return Status::InvalidArgument("row ranges of a column chunk must ascend");
+    next_row_ = r.end;
+    range_ = r;
+    out_ = out;
+    ranged_ = r.begin > 0 || r.end != RowRange().end;
+    Status st = ReadRange();
+    if (leaf_.conversion == LeafConversion::kByteArray && out_->offsets.empty()) out_->offsets.push_back(0);
+    return st;
+  }
+
+ private:
+  Status Init() {
+    if (chunk_.file_path) return Status::Unsupported("column data in another file (" + *chunk_.file_path + ")");
+    if (chunk_.has_encrypted_column_metadata || chunk_.has_crypto_metadata) {
+      return Status::Unsupported("encrypted column (Parquet modular encryption is not supported)");
     }
-    const int64_t len = meta_.total_compressed_size;
+    if (!chunk_.meta_data) return Status::Corruption("column chunk without metadata");
+    meta_ = &*chunk_.meta_data;
+    if (meta_->type != *leaf_.element.type) {
+      return Status::Corruption(std::string("column chunk type ") + PhysicalTypeName(meta_->type) +
+                                " differs from the schema's " + PhysicalTypeName(*leaf_.element.type));
+    }
+    TIDE_ASSIGN_OR_RETURN(codec_, CodecFor(meta_->codec));
+    int64_t start = meta_->data_page_offset;
+    if (meta_->dictionary_page_offset && *meta_->dictionary_page_offset > 0 && *meta_->dictionary_page_offset < start) {
+      start = *meta_->dictionary_page_offset;
+    }
+    if (meta_->num_values < 0) return Status::Corruption("negative num_values");
+    if (meta_->num_values == 0) return Status::OK();  // empty: some writers leave its offsets at 0
+    const int64_t len = meta_->total_compressed_size;
     const int64_t data_end = static_cast<int64_t>(ctx_.data_end);
     if (start < 4 || len < 0 || start > data_end || len > data_end - start) {
       return Status::Corruption("column chunk at bytes [" + std::to_string(start) + ", +" + std::to_string(len) +
                                 ") lies outside the file's data area (4.." + std::to_string(data_end) + ")");
     }
-    // Strings live in one buffer with int32 offsets: refuse a chunk whose pages hold more than
-    // 2 GiB of string bytes up front instead of after decompressing gigabytes.
-    if (leaf_.conversion == LeafConversion::kByteArray &&
-        meta_.total_uncompressed_size - 4 * meta_.num_values > kMaxBinaryBytes) {
-      return Status::Unsupported("more than 2 GiB of BYTE_ARRAY data in one column chunk (" +
-                                 std::to_string(meta_.total_uncompressed_size) + " bytes uncompressed)");
-    }
-    // Reserve what the metadata promises, within the plausibility bound (saves regrowth copies).
-    const int64_t expect = std::min(meta_.num_values, kMaxValuesPerPage + kMaxLevelsPerByte * len);
-    if (leaf_.max_def > 0) out_->def.reserve(expect);
-    if (leaf_.max_rep > 0) out_->rep.reserve(expect);
-    if (leaf_.conversion == LeafConversion::kByteArray) {
-      out_->offsets.reserve(expect + 1);
-    } else {
-      out_->fixed.reserve(expect * TargetWidth(leaf_));
-    }
-    const int64_t end = start + len;
-    int64_t pos = start;
-    int page = 0;
-    while (pos < end && out_->num_levels < meta_.num_values) {
-      page_offset_ = pos;
-      Status st = Page(&pos, end);
-      if (!st.ok()) {
-        return st.WithContext("page " + std::to_string(page) + " at byte " + std::to_string(page_offset_));
-      }
-      ++page;
-    }
-    if (out_->num_levels != meta_.num_values) {
-      return Status::Corruption("column chunk holds " + std::to_string(out_->num_levels) + " values, metadata says " +
-                                std::to_string(meta_.num_values));
-    }
-    if (leaf_.conversion == LeafConversion::kByteArray && out_->offsets.empty()) out_->offsets.push_back(0);
+    pos_ = start;
+    end_ = start + len;
     return Status::OK();
   }
 
- private:
-  Status Page(int64_t* pos, int64_t end) {
+  Status ReadRange() {
+    if (meta_->num_values == 0 || range_.begin == range_.end) return Status::OK();
+    if (!ranged_) {
+      // Strings live in one buffer with int32 offsets: refuse a chunk whose pages hold more than
+      // 2 GiB of string bytes up front instead of after decompressing gigabytes. (Row ranges are
+      // checked as their values arrive: part of a huge chunk may fit.)
+      if (leaf_.conversion == LeafConversion::kByteArray &&
+          meta_->total_uncompressed_size - 4 * meta_->num_values > kMaxBinaryBytes) {
+        return Status::Unsupported("more than 2 GiB of BYTE_ARRAY data in one column chunk (" +
+                                   std::to_string(meta_->total_uncompressed_size) +
+                                   " bytes uncompressed; read the row group in batches)");
+      }
+      // Reserve what the metadata promises, within the plausibility bound (saves regrowth copies).
+      const int64_t expect = std::min(meta_->num_values, kMaxValuesPerPage + kMaxLevelsPerByte * (end_ - pos_));
+      if (leaf_.max_def > 0) out_->def.reserve(expect);
+      if (leaf_.max_rep > 0) out_->rep.reserve(expect);
+      if (leaf_.conversion == LeafConversion::kByteArray) {
+        out_->offsets.reserve(expect + 1);
+      } else {
+        out_->fixed.reserve(expect * TargetWidth(leaf_));
+      }
+    }
+    for (;;) {
+      if (pending_) {
+        TIDE_RETURN_IF_ERROR(TakePending().WithContext("page " + std::to_string(pending_index_)));
+        if (pending_last_row_ >= range_.end) return Status::OK();  // the page holds later rows: keep it
+        pending_ = false;
+      }
+      if (pos_ >= end_ || levels_seen_ >= meta_->num_values) break;
+      const int64_t at = pos_;
+      const int index = page_index_;
+      bool stop = false;
+      Status st = Page(&stop);
+      // The page's bytes are decoded: a huge decompression buffer is not kept for the next.
+      if (Scratch().capacity() > kKeepScratch) std::vector<uint8_t>().swap(Scratch());
+      if (!st.ok()) return st.WithContext("page " + std::to_string(index) + " at byte " + std::to_string(at));
+      if (stop) return Status::OK();
+    }
+    if (levels_seen_ != meta_->num_values) {
+      return Status::Corruption("column chunk holds " + std::to_string(levels_seen_) + " values, metadata says " +
+                                std::to_string(meta_->num_values));
+    }
+    return Status::OK();
+  }
+
+  // Handles the page at pos_. *stop: the page starts after the range (flat columns; it is left
+  // for the next range).
+  Status Page(bool* stop) {
     size_t hlen = 0;
-    auto header_bytes = ctx_.file.subspan(*pos, end - *pos);
+    auto header_bytes = ctx_.file.subspan(pos_, end_ - pos_);
     TIDE_ASSIGN_OR_RETURN(PageHeader h, DecodePageHeader(header_bytes, &hlen));
     if (h.compressed_page_size < 0 || h.uncompressed_page_size < 0) return Status::Corruption("negative page size");
-    if (static_cast<int64_t>(hlen) + h.compressed_page_size > end - *pos) {
+    if (static_cast<int64_t>(hlen) + h.compressed_page_size > end_ - pos_) {
       return Status::Corruption("page of " + std::to_string(h.compressed_page_size) + " bytes runs past the column chunk");
     }
-    auto payload = ctx_.file.subspan(*pos + hlen, h.compressed_page_size);
-    *pos += hlen + h.compressed_page_size;
+    auto payload = ctx_.file.subspan(pos_ + hlen, h.compressed_page_size);
+    const int64_t next = pos_ + static_cast<int64_t>(hlen) + h.compressed_page_size;
+    int64_t n = 0;
+    if (h.type == PageType::kDataPage || h.type == PageType::kDataPageV2) {
+      if (h.type == PageType::kDataPage && !h.data_page_header) return Status::Corruption("data page without its header");
+      if (h.type == PageType::kDataPageV2 && !h.data_page_header_v2) {
+        return Status::Corruption("data page v2 without its header");
+      }
+      n = h.type == PageType::kDataPage ? h.data_page_header->num_values : h.data_page_header_v2->num_values;
+      TIDE_RETURN_IF_ERROR(CheckCount(n));
+      // A flat column has one level per row, so a page outside the range is skipped without
+      // decompressing (or checksumming) it.
+      if (ranged_ && leaf_.max_rep == 0) {
+        if (rows_seen_ >= range_.end) {
+          *stop = true;
+          return Status::OK();
+        }
+        if (rows_seen_ + n <= range_.begin) {
+          rows_seen_ += n;
+          levels_seen_ += n;
+          pos_ = next;
+          ++page_index_;
+          return Status::OK();
+        }
+      }
+    }
+    pos_ = next;
+    const int index = page_index_++;
     if (h.crc) {
       const uint32_t crc = static_cast<uint32_t>(crc32(0L, payload.data(), static_cast<uInt>(payload.size())));
       if (crc != static_cast<uint32_t>(*h.crc)) {
@@ -615,20 +807,20 @@ class ChunkReader {
     }
     switch (h.type) {
       case PageType::kDictionaryPage: return DictionaryPage(h, payload);
-      case PageType::kDataPage: return DataPageV1(h, payload);
-      case PageType::kDataPageV2: return DataPageV2(h, payload);
+      case PageType::kDataPage:
+      case PageType::kDataPageV2: return DataPage(h, payload, n, index);
       default: return Status::OK();  // index pages and unknown pages carry no values
     }
   }
 
   Status CheckCount(int64_t n) {
-    const int64_t cap = kMaxValuesPerPage + kMaxLevelsPerByte * meta_.total_compressed_size;
-    if (n < 0 || out_->num_levels + n > cap) {
+    const int64_t cap = kMaxValuesPerPage + kMaxLevelsPerByte * meta_->total_compressed_size;
+    if (n < 0 || levels_seen_ + n > cap) {
       return Status::Corruption("page declares " + std::to_string(n) + " values, more than a column chunk of " +
-                                std::to_string(meta_.total_compressed_size) + " bytes can plausibly hold");
+                                std::to_string(meta_->total_compressed_size) + " bytes can plausibly hold");
     }
-    if (n > meta_.num_values - out_->num_levels) {
-      return Status::Corruption("pages hold more values than the column chunk's " + std::to_string(meta_.num_values));
+    if (n > meta_->num_values - levels_seen_) {
+      return Status::Corruption("pages hold more values than the column chunk's " + std::to_string(meta_->num_values));
     }
     return Status::OK();
   }
@@ -636,13 +828,13 @@ class ChunkReader {
   Status DictionaryPage(const PageHeader& h, std::span<const uint8_t> payload) {
     if (!h.dictionary_page_header) return Status::Corruption("dictionary page without its header");
     if (has_dict_) return Status::Corruption("second dictionary page in a column chunk");
-    if (out_->num_levels > 0) return Status::Corruption("dictionary page after data pages");
+    if (levels_seen_ > 0) return Status::Corruption("dictionary page after data pages");
     const auto& d = *h.dictionary_page_header;
     if (d.encoding != Encoding::kPlain && d.encoding != Encoding::kPlainDictionary) {
       return Status::Unsupported("dictionary page encoding " + std::string(EncodingName(d.encoding)));
     }
     if (d.num_values < 0) return Status::Corruption("negative dictionary size");
-    TIDE_ASSIGN_OR_RETURN(auto bytes, Uncompress(codec_, payload, h.uncompressed_page_size, &buf_));
+    TIDE_ASSIGN_OR_RETURN(auto bytes, Uncompress(codec_, payload, h.uncompressed_page_size, &Scratch()));
     Phys phys;
     TIDE_RETURN_IF_ERROR(DecodePlain(bytes.data(), bytes.size(), d.num_values, leaf_, &phys).WithContext("dictionary"));
     TIDE_RETURN_IF_ERROR(ConvertAppend(phys, leaf_, &dict_));
@@ -651,31 +843,149 @@ class ChunkReader {
     return Status::OK();
   }
 
-  // Appends n levels' worth of defs/reps and returns the number of non-null values.
+  // Where a page's values start, once its levels are decoded.
+  struct PageValues {
+    Encoding encoding = Encoding::kPlain;
+    const uint8_t* data = nullptr;
+    size_t size = 0;
+    int64_t non_null = 0;
+  };
+
+  // A data page (v1 or v2) of n levels. Pages entirely inside the range (every page, when the
+  // whole chunk is read) decode straight into the output; the others decode into page_, which
+  // stays pending while later ranges may still need its rows.
+  Status DataPage(const PageHeader& h, std::span<const uint8_t> payload, int64_t n, int index) {
+    const bool direct = !ranged_ || (leaf_.max_rep == 0 && rows_seen_ >= range_.begin && rows_seen_ + n <= range_.end);
+    LeafChunk* dst = direct ? out_ : &page_;
+    if (!direct) {
+      page_.def.clear();
+      page_.rep.clear();
+      page_.fixed.clear();
+      page_.offsets.clear();
+      page_.data.clear();
+      page_.num_levels = page_.num_values = 0;
+    }
+    const size_t level_base = leaf_.max_rep > 0 ? dst->rep.size() : 0;
+    PageValues pv;
+    // A flat page read for one range needs only the levels before the range's end, when its
+    // values can be decoded as a prefix (PLAIN, dictionary indices).
+    const Encoding enc = h.type == PageType::kDataPage ? h.data_page_header->encoding : h.data_page_header_v2->encoding;
+    if (!direct && single_range_ && leaf_.max_rep == 0 &&
+        (enc == Encoding::kPlain || enc == Encoding::kRleDictionary || enc == Encoding::kPlainDictionary)) {
+      decode_limit_ = range_.end - rows_seen_;
+    }
+    Status lst = h.type == PageType::kDataPage ? LevelsV1(h, payload, dst, &pv) : LevelsV2(h, payload, dst, &pv);
+    decode_limit_ = -1;
+    TIDE_RETURN_IF_ERROR(lst);
+    levels_seen_ += n;
+    const LeafChunk* dict = has_dict_ ? &dict_ : nullptr;
+    if (direct) {
+      if (ranged_) rows_seen_ += n;  // flat: one level per row
+      return DecodeValues(pv.encoding, pv.data, pv.size, pv.non_null, leaf_, dict, out_);
+    }
+    // Rows that start in this page; leading levels with rep > 0 continue the previous row.
+    int64_t started = n;
+    if (leaf_.max_rep > 0) started = std::count(page_.rep.begin() + level_base, page_.rep.end(), int16_t{0});
+    const int64_t first_row = rows_seen_;
+    rows_seen_ += started;
+    const int64_t last_row = rows_seen_ - 1;
+    if (last_row < range_.begin) return Status::OK();  // nothing wanted now or later
+    if (single_range_) {
+      // No later range will want this page: decode only the values of the range's rows.
+      int64_t row = first_row - 1, l0 = -1, l1 = -1;
+      const int16_t* rep = leaf_.max_rep > 0 ? page_.rep.data() : nullptr;
+      for (int64_t i = 0; i < page_.num_levels; ++i) {
+        if (!rep || rep[i] == 0) ++row;
+        if (row >= range_.end) break;
+        if (row >= range_.begin) {
+          if (l0 < 0) l0 = i;
+          l1 = i + 1;
+        }
+      }
+      if (l0 < 0) return Status::OK();
+      int64_t v0 = l0, nv = l1 - l0;
+      if (leaf_.max_def > 0) {
+        const int16_t* d = page_.def.data();
+        v0 = nv = 0;
+        for (int64_t i = 0; i < l0; ++i) v0 += d[i] == leaf_.max_def;
+        for (int64_t i = l0; i < l1; ++i) nv += d[i] == leaf_.max_def;
+      }
+      if (v0 + nv > pv.non_null) return Status::Corruption("page holds fewer values than its levels say");
+      AppendLevels(page_, l0, l1, out_);
+      return DecodeValuesRange(pv.encoding, pv.data, pv.size, pv.non_null, v0, nv, leaf_, dict, out_);
+    }
+    TIDE_RETURN_IF_ERROR(DecodeValues(pv.encoding, pv.data, pv.size, pv.non_null, leaf_, dict, &page_));
+    pending_ = true;
+    pending_first_row_ = first_row;
+    pending_last_row_ = last_row;
+    pending_index_ = index;
+    return Status::OK();
+  }
+
+  // Appends the rows of the range that page_ holds.
+  Status TakePending() {
+    const int16_t* rep = leaf_.max_rep > 0 ? page_.rep.data() : nullptr;
+    int64_t row = pending_first_row_ - 1, l0 = -1, l1 = -1;
+    for (int64_t i = 0; i < page_.num_levels; ++i) {
+      if (!rep || rep[i] == 0) ++row;
+      if (row >= range_.begin && row < range_.end) {
+        if (l0 < 0) l0 = i;
+        l1 = i + 1;
+      } else if (row >= range_.end) {
+        break;
+      }
+    }
+    if (l0 < 0) return Status::OK();
+    int64_t v0 = l0, nv = l1 - l0;
+    if (leaf_.max_def > 0) {
+      const int16_t* d = page_.def.data();
+      v0 = nv = 0;
+      for (int64_t i = 0; i < l0; ++i) v0 += d[i] == leaf_.max_def;
+      for (int64_t i = l0; i < l1; ++i) nv += d[i] == leaf_.max_def;
+    }
+    if (v0 + nv > page_.num_values) return Status::Corruption("page holds fewer values than its levels say");
+    AppendLevels(page_, l0, l1, out_);
+    const bool out_empty = out_->num_values == 0 && out_->data.empty() && out_->fixed.empty() &&
+                           out_->offsets.size() <= 1;
+    if (out_empty && v0 == 0 && nv == page_.num_values && pending_last_row_ < range_.end) {
+      // The rest of the page is all this range wants and no later range needs it: hand over
+      // its buffers instead of copying them (pages of huge strings).
+      out_->fixed = std::move(page_.fixed);
+      out_->offsets = std::move(page_.offsets);
+      out_->data = std::move(page_.data);
+      if (leaf_.conversion == LeafConversion::kByteArray && out_->offsets.empty()) out_->offsets.push_back(0);
+      out_->num_values = nv;
+      return Status::OK();
+    }
+    return AppendValues(page_, leaf_, v0, nv, out_);
+  }
+
+  // Appends n levels' worth of defs/reps to *dst and returns the number of non-null values.
   Status Levels(Encoding def_enc, Encoding rep_enc, bool v1, const uint8_t** p, size_t* remaining, size_t rep_len,
-                size_t def_len, int64_t n, int64_t* non_null) {
+                size_t def_len, int64_t n, LeafChunk* dst, int64_t* non_null) {
+    const int64_t decode = decode_limit_ >= 0 ? std::min(n, decode_limit_) : n;
     if (leaf_.max_rep > 0) {
-      const size_t base = out_->rep.size();
-      out_->rep.resize(base + n);
+      const size_t base = dst->rep.size();
+      dst->rep.resize(base + decode);
       size_t r = v1 ? *remaining : rep_len;
       const uint8_t* q = *p;
-      TIDE_RETURN_IF_ERROR(DecodeLevels(rep_enc, v1, &q, &r, leaf_.max_rep, n, out_->rep.data() + base, "repetition"));
+      TIDE_RETURN_IF_ERROR(DecodeLevels(rep_enc, v1, &q, &r, leaf_.max_rep, n, decode, dst->rep.data() + base, "repetition"));
       if (v1) {
         *remaining = r;
         *p = q;
       } else {
         *p += rep_len;
       }
-      if (base == 0 && n > 0 && out_->rep[0] != 0) return Status::Corruption("first repetition level is not 0");
+      if (levels_seen_ == 0 && n > 0 && dst->rep[base] != 0) return Status::Corruption("first repetition level is not 0");
     } else if (!v1) {
       *p += rep_len;
     }
     if (leaf_.max_def > 0) {
-      const size_t base = out_->def.size();
-      out_->def.resize(base + n);
+      const size_t base = dst->def.size();
+      dst->def.resize(base + decode);
       size_t r = v1 ? *remaining : def_len;
       const uint8_t* q = *p;
-      TIDE_RETURN_IF_ERROR(DecodeLevels(def_enc, v1, &q, &r, leaf_.max_def, n, out_->def.data() + base, "definition"));
+      TIDE_RETURN_IF_ERROR(DecodeLevels(def_enc, v1, &q, &r, leaf_.max_def, n, decode, dst->def.data() + base, "definition"));
       if (v1) {
         *remaining = r;
         *p = q;
@@ -683,73 +993,90 @@ class ChunkReader {
         *p += def_len;
       }
       int64_t c = 0;
-      const int16_t* d = out_->def.data() + base;
-      for (int64_t i = 0; i < n; ++i) c += d[i] == leaf_.max_def;
+      const int16_t* d = dst->def.data() + base;
+      for (int64_t i = 0; i < decode; ++i) c += d[i] == leaf_.max_def;
       *non_null = c;
     } else {
       if (!v1) *p += def_len;
-      *non_null = n;
+      *non_null = decode;
     }
-    out_->num_levels += n;
+    dst->num_levels += decode;
     return Status::OK();
   }
 
   // Refuses a PLAIN BYTE_ARRAY page whose strings would take the chunk past 2 GiB before
   // decompressing it (each value costs at most 4 length bytes and its levels ~6 bytes).
-  Status CheckBinarySize(Encoding enc, int64_t uncompressed, int64_t n) {
+  Status CheckBinarySize(Encoding enc, int64_t uncompressed, int64_t n, const LeafChunk& dst) {
     if (leaf_.conversion != LeafConversion::kByteArray || enc != Encoding::kPlain) return Status::OK();
     const int64_t at_least = uncompressed - 10 * n - 64;
-    if (static_cast<int64_t>(out_->data.size()) + at_least > kMaxBinaryBytes) {
+    if (static_cast<int64_t>(dst.data.size()) + at_least > kMaxBinaryBytes) {
       return Status::Unsupported("more than 2 GiB of BYTE_ARRAY data in one column chunk");
     }
     return Status::OK();
   }
 
-  Status DataPageV1(const PageHeader& h, std::span<const uint8_t> payload) {
-    if (!h.data_page_header) return Status::Corruption("data page without its header");
+  Status LevelsV1(const PageHeader& h, std::span<const uint8_t> payload, LeafChunk* dst, PageValues* pv) {
     const auto& d = *h.data_page_header;
-    TIDE_RETURN_IF_ERROR(CheckCount(d.num_values));
-    TIDE_RETURN_IF_ERROR(CheckBinarySize(d.encoding, h.uncompressed_page_size, d.num_values));
-    TIDE_ASSIGN_OR_RETURN(auto bytes, Uncompress(codec_, payload, h.uncompressed_page_size, &buf_));
+    TIDE_RETURN_IF_ERROR(CheckBinarySize(d.encoding, h.uncompressed_page_size, d.num_values, *dst));
+    TIDE_ASSIGN_OR_RETURN(auto bytes, Uncompress(codec_, payload, h.uncompressed_page_size, &Scratch()));
     const uint8_t* p = bytes.data();
     size_t remaining = bytes.size();
-    int64_t non_null = 0;
     TIDE_RETURN_IF_ERROR(Levels(d.definition_level_encoding, d.repetition_level_encoding, true, &p, &remaining, 0, 0,
-                                d.num_values, &non_null));
-    return DecodeValues(d.encoding, p, remaining, non_null, leaf_, has_dict_ ? &dict_ : nullptr, out_);
+                                d.num_values, dst, &pv->non_null));
+    pv->encoding = d.encoding;
+    pv->data = p;
+    pv->size = remaining;
+    return Status::OK();
   }
 
-  Status DataPageV2(const PageHeader& h, std::span<const uint8_t> payload) {
-    if (!h.data_page_header_v2) return Status::Corruption("data page v2 without its header");
+  Status LevelsV2(const PageHeader& h, std::span<const uint8_t> payload, LeafChunk* dst, PageValues* pv) {
     const auto& d = *h.data_page_header_v2;
-    TIDE_RETURN_IF_ERROR(CheckCount(d.num_values));
-    TIDE_RETURN_IF_ERROR(CheckBinarySize(d.encoding, h.uncompressed_page_size, d.num_values));
+    TIDE_RETURN_IF_ERROR(CheckBinarySize(d.encoding, h.uncompressed_page_size, d.num_values, *dst));
     const int64_t rl = d.repetition_levels_byte_length, dl = d.definition_levels_byte_length;
     if (rl < 0 || dl < 0 || rl + dl > static_cast<int64_t>(payload.size()) || rl + dl > h.uncompressed_page_size) {
       return Status::Corruption("data page v2 level lengths exceed the page");
     }
     const uint8_t* p = payload.data();
     size_t remaining = payload.size();
-    int64_t non_null = 0;
-    TIDE_RETURN_IF_ERROR(Levels(Encoding::kRle, Encoding::kRle, false, &p, &remaining, rl, dl, d.num_values, &non_null));
+    TIDE_RETURN_IF_ERROR(
+        Levels(Encoding::kRle, Encoding::kRle, false, &p, &remaining, rl, dl, d.num_values, dst, &pv->non_null));
     auto values = payload.subspan(rl + dl);
     std::span<const uint8_t> bytes = values;
     if (d.is_compressed && codec_ != Codec::kNone) {
-      TIDE_ASSIGN_OR_RETURN(bytes, Uncompress(codec_, values, h.uncompressed_page_size - rl - dl, &buf_));
+      TIDE_ASSIGN_OR_RETURN(bytes, Uncompress(codec_, values, h.uncompressed_page_size - rl - dl, &Scratch()));
     }
-    return DecodeValues(d.encoding, bytes.data(), bytes.size(), non_null, leaf_, has_dict_ ? &dict_ : nullptr, out_);
+    pv->encoding = d.encoding;
+    pv->data = bytes.data();
+    pv->size = bytes.size();
+    return Status::OK();
   }
 
-  const ChunkContext& ctx_;
-  const ColumnMetaData& meta_;
+  const ChunkContext ctx_;
+  const ColumnChunk& chunk_;
   const LeafInfo& leaf_;
-  LeafChunk* out_;
+  const ColumnMetaData* meta_ = nullptr;
+  bool init_ = false;
+  Status init_status_;
+  int64_t pos_ = 0, end_ = 0;  // the chunk's next page and end in the file
+  int page_index_ = 0;
+  int64_t next_row_ = 0;       // the previous range's end
+  RowRange range_;
+  LeafChunk* out_ = nullptr;
+  bool ranged_ = false;
+  bool single_range_ = false;
+  int64_t decode_limit_ = -1;  // >= 0: Levels() decodes at most this many levels of a page
+  int64_t levels_seen_ = 0;  // levels of the data pages passed so far (read or skipped)
+  int64_t rows_seen_ = 0;    // rows started in them (ranged reads only)
   Codec codec_ = Codec::kNone;
   LeafChunk dict_;
   bool has_dict_ = false;
-  std::vector<uint8_t> buf_;
-  int64_t page_offset_ = 0;
+  LeafChunk page_;  // a decoded page partly outside the range
+  bool pending_ = false;
+  int64_t pending_first_row_ = 0, pending_last_row_ = 0;
+  int pending_index_ = 0;
 };
+
+namespace {
 
 // ---------------------------------------------------------------- assembly
 
@@ -966,19 +1293,22 @@ base::Result<col::ArrayPtr> Build(const SchemaNode& node, const std::vector<Leaf
 }  // namespace
 
 Status ReadLeafChunk(const ChunkContext& ctx, const ColumnChunk& chunk, const LeafInfo& leaf, LeafChunk* out) {
-  if (chunk.file_path) return Status::Unsupported("column data in another file (" + *chunk.file_path + ")");
-  if (chunk.has_encrypted_column_metadata || chunk.has_crypto_metadata) {
-    return Status::Unsupported("encrypted column (Parquet modular encryption is not supported)");
-  }
-  if (!chunk.meta_data) return Status::Corruption("column chunk without metadata");
-  const ColumnMetaData& meta = *chunk.meta_data;
-  if (meta.type != *leaf.element.type) {
-    return Status::Corruption(std::string("column chunk type ") + PhysicalTypeName(meta.type) +
-                              " differs from the schema's " + PhysicalTypeName(*leaf.element.type));
-  }
-  ChunkReader reader(ctx, meta, leaf, out);
-  return reader.Run();
+  return ReadLeafChunk(ctx, chunk, leaf, RowRange(), out);
 }
+
+Status ReadLeafChunk(const ChunkContext& ctx, const ColumnChunk& chunk, const LeafInfo& leaf, RowRange rows,
+                     LeafChunk* out) {
+  ChunkReader reader(ctx, chunk, leaf);
+  reader.set_single_range();
+  return reader.Read(rows, out);
+}
+
+LeafChunkReader::LeafChunkReader(const ChunkContext& ctx, const ColumnChunk& chunk, const LeafInfo& leaf)
+    : impl_(std::make_unique<ChunkReader>(ctx, chunk, leaf)) {}
+
+LeafChunkReader::~LeafChunkReader() = default;
+
+Status LeafChunkReader::Read(RowRange rows, LeafChunk* out) { return impl_->Read(rows, out); }
 
 base::Result<col::ArrayPtr> AssembleField(const SchemaNode& field, const std::vector<LeafInfo>& leaves,
                                           std::vector<LeafChunk>& chunks, int64_t num_rows) {

@@ -1,17 +1,21 @@
-// Reading one column chunk (all its pages) into levels + dense values, and assembling the
-// leaves of a top-level field into an Arrow-layout column. Internal to the Parquet reader.
+// Reading one column chunk (all its pages, or the pages of a row range) into levels + dense
+// values, and assembling the leaves of a top-level field into an Arrow-layout column. Internal
+// to the Parquet reader.
 //
 // Bounds: every page must lie inside the column chunk, the chunk inside the file's data area;
 // decompression is capped at the page's declared uncompressed size; the number of levels in a
 // chunk is capped (4 Mi + 1024 per byte of the chunk) and may not exceed its declared
-// num_values; DELTA_BYTE_ARRAY output is capped at 256x its page; strings at 2 GiB per chunk.
+// num_values; DELTA_BYTE_ARRAY output is capped at 256x its page; strings at 2 GiB per chunk
+// (per row range, when one is read).
 // So a small file cannot make the reader allocate much more than a real file of its size would
 // (dictionary gathers are the exception: up to 2 GiB of repeated strings, as declared).
 //
-// Thread-safety: functions are reentrant; inputs are read-only.
+// Thread-safety: functions are reentrant; inputs are read-only (decompressed pages go to a
+// buffer of the calling thread). A LeafChunkReader is used by one thread at a time.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -43,8 +47,37 @@ struct ChunkContext {
   int row_group = 0;
 };
 
+// Rows [begin, end) of a row group (end may exceed the row group: it is then clamped).
+struct RowRange {
+  int64_t begin = 0;
+  int64_t end = INT64_MAX;
+};
+
 // Reads and decodes every page of a column chunk.
 base::Status ReadLeafChunk(const ChunkContext& ctx, const ColumnChunk& chunk, const LeafInfo& leaf, LeafChunk* out);
+// Reads only the levels and values of rows `rows`. Pages of a flat column (no repetition)
+// outside the range are skipped undecompressed; pages of a repeated column before the range
+// are decompressed to find row starts (their values are not decoded).
+// The 2 GiB limit on a column's strings applies to the range, not the chunk.
+base::Status ReadLeafChunk(const ChunkContext& ctx, const ColumnChunk& chunk, const LeafInfo& leaf, RowRange rows,
+                           LeafChunk* out);
+
+class ChunkReader;
+
+// Reads a column chunk's rows in ascending ranges, keeping its place between calls (page
+// position, dictionary, a decoded page that holds rows of the next range), so reading a row
+// group in n batches decodes each page once. `chunk` and `leaf` must outlive the reader.
+class LeafChunkReader {
+ public:
+  LeafChunkReader(const ChunkContext& ctx, const ColumnChunk& chunk, const LeafInfo& leaf);
+  ~LeafChunkReader();
+  // Appends rows `rows` to *out (normally a fresh LeafChunk). rows.begin must be >= the
+  // previous call's rows.end (InvalidArgument otherwise).
+  base::Status Read(RowRange rows, LeafChunk* out);
+
+ private:
+  std::unique_ptr<ChunkReader> impl_;
+};
 
 // Builds the column of a top-level field from its leaves' chunks (indexed like schema leaves;
 // only the field's own leaves are used). `num_rows` is the row group's row count.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <type_traits>
 
 namespace tide::format::parquet {
 
@@ -199,15 +200,101 @@ void EncodeRleBitPacked(const T* values, int64_t n, int bit_width, std::vector<u
     PutUleb((static_cast<uint64_t>(groups) << 1) | 1, out);
     const size_t base = out->size();
     out->resize(base + groups * bit_width, 0);
-    uint64_t bit = 0;
-    for (int64_t k = 0; k < groups * 8; ++k, bit += bit_width) {
-      const uint64_t v = i + k < n ? static_cast<uint64_t>(values[i + k]) : 0;
-      for (int b = 0; b < bit_width; ++b) {
-        if ((v >> b) & 1) (*out)[base + ((bit + b) >> 3)] |= static_cast<uint8_t>(1u << ((bit + b) & 7));
+    // LSB-first packing through a 64-bit accumulator (values are at most 32 bits wide, and at
+    // most 7 bits are pending, so nothing is shifted out).
+    uint8_t* dst = out->data() + base;
+    uint64_t acc = 0;
+    int pending = 0;
+    const uint64_t mask = bit_width >= 64 ? ~uint64_t{0} : (uint64_t{1} << bit_width) - 1;
+    for (int64_t k = 0; k < groups * 8; ++k) {
+      const uint64_t v = i + k < n ? (static_cast<uint64_t>(values[i + k]) & mask) : 0;
+      acc |= v << pending;
+      pending += bit_width;
+      while (pending >= 8) {
+        *dst++ = static_cast<uint8_t>(acc);
+        acc >>= 8;
+        pending -= 8;
       }
     }
     i = std::min(j, n);
   }
+}
+
+template <typename T>
+void EncodeDeltaBinaryPacked(const T* values, int64_t n, std::vector<uint8_t>* out) {
+  using U = std::make_unsigned_t<T>;
+  constexpr int kBlock = 128, kMini = 4, kPerMini = kBlock / kMini;
+  PutUleb(kBlock, out);
+  PutUleb(kMini, out);
+  PutUleb(static_cast<uint64_t>(n), out);
+  const auto zigzag = [](int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); };
+  PutUleb(n > 0 ? zigzag(values[0]) : 0, out);
+  U deltas[kBlock];
+  for (int64_t i = 1; i < n; i += kBlock) {
+    const int count = static_cast<int>(std::min<int64_t>(kBlock, n - i));
+    T min_delta = 0;
+    for (int k = 0; k < count; ++k) {
+      const T d = static_cast<T>(static_cast<U>(values[i + k]) - static_cast<U>(values[i + k - 1]));
+      deltas[k] = static_cast<U>(d);
+      if (k == 0 || d < min_delta) min_delta = d;
+    }
+    PutUleb(zigzag(min_delta), out);
+    uint8_t widths[kMini] = {0, 0, 0, 0};
+    for (int k = 0; k < count; ++k) deltas[k] = static_cast<U>(deltas[k] - static_cast<U>(min_delta));
+    for (int k = count; k < kBlock; ++k) deltas[k] = 0;  // padding of the last miniblock
+    for (int m = 0; m < kMini; ++m) {
+      U all = 0;
+      for (int k = m * kPerMini; k < (m + 1) * kPerMini; ++k) all |= deltas[k];
+      int w = 0;
+      while (w < static_cast<int>(sizeof(U) * 8) && (all >> w) != 0) ++w;
+      widths[m] = static_cast<uint8_t>(w);
+    }
+    out->insert(out->end(), widths, widths + kMini);
+    for (int m = 0; m < kMini && m * kPerMini < count; ++m) {  // miniblocks past the values are omitted
+      const int w = widths[m];
+      const size_t base = out->size();
+      out->resize(base + static_cast<size_t>(kPerMini * w / 8), 0);
+      uint8_t* dst = out->data() + base;
+      unsigned __int128 acc = 0;  // up to 64 value bits plus 7 pending
+      int pending = 0;
+      for (int k = m * kPerMini; k < (m + 1) * kPerMini; ++k) {
+        acc |= static_cast<unsigned __int128>(static_cast<uint64_t>(deltas[k])) << pending;
+        pending += w;
+        while (pending >= 8) {
+          *dst++ = static_cast<uint8_t>(acc);
+          acc >>= 8;
+          pending -= 8;
+        }
+      }
+    }
+  }
+}
+
+template void EncodeDeltaBinaryPacked<int32_t>(const int32_t*, int64_t, std::vector<uint8_t>*);
+template void EncodeDeltaBinaryPacked<int64_t>(const int64_t*, int64_t, std::vector<uint8_t>*);
+
+void EncodeDeltaLengthByteArray(const std::string_view* values, int64_t n, std::vector<uint8_t>* out) {
+  std::vector<int32_t> lengths(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) lengths[i] = static_cast<int32_t>(values[i].size());
+  EncodeDeltaBinaryPacked(lengths.data(), n, out);
+  for (int64_t i = 0; i < n; ++i) out->insert(out->end(), values[i].begin(), values[i].end());
+}
+
+void EncodeDeltaByteArray(const std::string_view* values, int64_t n, std::vector<uint8_t>* out) {
+  std::vector<int32_t> prefixes(static_cast<size_t>(n));
+  std::vector<std::string_view> suffixes(static_cast<size_t>(n));
+  for (int64_t i = 0; i < n; ++i) {
+    size_t p = 0;
+    if (i > 0) {
+      const std::string_view a = values[i - 1], b = values[i];
+      const size_t lim = std::min(a.size(), b.size());
+      while (p < lim && a[p] == b[p]) ++p;
+    }
+    prefixes[i] = static_cast<int32_t>(p);
+    suffixes[i] = values[i].substr(p);
+  }
+  EncodeDeltaBinaryPacked(prefixes.data(), n, out);
+  EncodeDeltaLengthByteArray(suffixes.data(), n, out);
 }
 
 template void EncodeRleBitPacked<int16_t>(const int16_t*, int64_t, int, std::vector<uint8_t>*);

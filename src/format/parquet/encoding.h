@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -85,5 +86,17 @@ base::Status DecodeDeltaBinaryPacked(const uint8_t* data, size_t size, int64_t m
 // group padded with zeros).
 template <typename T>
 void EncodeRleBitPacked(const T* values, int64_t n, int bit_width, std::vector<uint8_t>* out);
+
+// DELTA_BINARY_PACKED of n values (T = int32_t or int64_t), appended to *out: blocks of 128
+// values in 4 miniblocks of 32. Deltas use T's wrapping arithmetic, so no bit width exceeds
+// T's (readers such as Arrow refuse wider miniblocks for INT32 columns).
+template <typename T>
+void EncodeDeltaBinaryPacked(const T* values, int64_t n, std::vector<uint8_t>* out);
+
+// DELTA_LENGTH_BYTE_ARRAY: the lengths (DELTA_BINARY_PACKED int32) then the bytes.
+void EncodeDeltaLengthByteArray(const std::string_view* values, int64_t n, std::vector<uint8_t>* out);
+// DELTA_BYTE_ARRAY: lengths of the prefix shared with the previous value, then the suffixes
+// as DELTA_LENGTH_BYTE_ARRAY.
+void EncodeDeltaByteArray(const std::string_view* values, int64_t n, std::vector<uint8_t>* out);
 
 }  // namespace tide::format::parquet

@@ -422,6 +422,30 @@ Status DecodeColumnMetaData(Reader& r, int depth, ColumnMetaData* m) {
         });
       case 14: TIDE_RETURN_IF_ERROR(ReadI64(r, t, "ColumnMetaData.bloom_filter_offset", &i)); m->bloom_filter_offset = i; return Status::OK();
       case 15: TIDE_RETURN_IF_ERROR(ReadI32(r, t, "ColumnMetaData.bloom_filter_length", &v)); m->bloom_filter_length = v; return Status::OK();
+      case 16: {
+        if (t != kStruct) return r.Skip(t, depth + 1);
+        m->size_statistics.emplace();
+        SizeStatistics& z = *m->size_statistics;
+        return ReadStruct(r, depth + 1, [&](int16_t fid, uint8_t ft) -> Status {
+          int64_t x = 0;
+          auto hist = [&](std::vector<int64_t>* h, const char* what) {
+            return ReadList(r, ft, what, kI64, [&]() {
+              TIDE_RETURN_IF_ERROR(r.I64(&x));
+              h->push_back(x);
+              return Status::OK();
+            });
+          };
+          switch (fid) {
+            case 1:
+              TIDE_RETURN_IF_ERROR(ReadI64(r, ft, "SizeStatistics.unencoded_byte_array_data_bytes", &x));
+              z.unencoded_byte_array_data_bytes = x;
+              return Status::OK();
+            case 2: return hist(&z.repetition_level_histogram, "SizeStatistics.repetition_level_histogram");
+            case 3: return hist(&z.definition_level_histogram, "SizeStatistics.definition_level_histogram");
+            default: return r.Skip(ft, depth + 2);
+          }
+        });
+      }
       default: return r.Skip(t, depth + 1);
     }
   });

@@ -4,7 +4,7 @@
 // The decoder treats its input as hostile: every length is checked against the bytes that
 // remain, nesting is limited (kMaxThriftDepth), list sizes are bounded by the remaining bytes
 // (each element takes at least one byte), and unknown fields are skipped. Fields this reader
-// does not use (page indexes, bloom filter headers, size/geospatial statistics) are skipped.
+// does not use (page indexes, bloom filter headers, geospatial statistics) are skipped.
 // Errors are Corruption("thrift: ...") with the byte position; callers add the file name.
 //
 // Thread-safety: plain values; decoding functions are reentrant.
@@ -142,6 +142,13 @@ struct Statistics {
   std::optional<bool> is_max_value_exact, is_min_value_exact;
 };
 
+// Sizes readers use to plan memory before decoding (parquet-format SizeStatistics).
+struct SizeStatistics {
+  std::optional<int64_t> unencoded_byte_array_data_bytes;  // BYTE_ARRAY: value bytes, no length prefixes
+  std::vector<int64_t> repetition_level_histogram;         // count of each level 0..max (empty: absent)
+  std::vector<int64_t> definition_level_histogram;
+};
+
 struct PageEncodingStats {
   PageType page_type = PageType::kDataPage;
   Encoding encoding = Encoding::kPlain;
@@ -164,6 +171,7 @@ struct ColumnMetaData {
   std::vector<PageEncodingStats> encoding_stats;
   std::optional<int64_t> bloom_filter_offset;
   std::optional<int32_t> bloom_filter_length;
+  std::optional<SizeStatistics> size_statistics;
 };
 
 struct ColumnChunk {

@@ -177,6 +177,20 @@ void EncodeColumnMetaData(Writer& w, const ColumnMetaData& m) {
   if (m.index_page_offset) w.I64(10, *m.index_page_offset);
   if (m.dictionary_page_offset) w.I64(11, *m.dictionary_page_offset);
   if (m.statistics) EncodeStatistics(w, 12, *m.statistics);
+  if (m.size_statistics) {
+    const SizeStatistics& z = *m.size_statistics;
+    w.BeginStruct(16);
+    if (z.unencoded_byte_array_data_bytes) w.I64(1, *z.unencoded_byte_array_data_bytes);
+    if (!z.repetition_level_histogram.empty()) {
+      w.ListHeader(2, kI64, z.repetition_level_histogram.size());
+      for (int64_t x : z.repetition_level_histogram) w.Zigzag(x);
+    }
+    if (!z.definition_level_histogram.empty()) {
+      w.ListHeader(3, kI64, z.definition_level_histogram.size());
+      for (int64_t x : z.definition_level_histogram) w.Zigzag(x);
+    }
+    w.EndStruct();
+  }
   w.EndStruct();
 }
 

@@ -109,6 +109,79 @@ Status ParquetReader::Init() {
 }
 
 base::Result<std::shared_ptr<col::RecordBatch>> ParquetReader::ReadRowGroup(int i, const std::vector<int>& column_indices) const {
+  return ReadRows(i, 0, -1, column_indices);
+}
+
+base::Result<std::shared_ptr<col::RecordBatch>> ParquetReader::ReadRowGroupRows(int i, int64_t first_row, int64_t num_rows,
+                                                                               const std::vector<int>& column_indices) const {
+  if (first_row < 0 || num_rows < 0) {
+    return Status::InvalidArgument("parquet file " + name_ + ": negative row range (" + std::to_string(first_row) + ", " +
+                                   std::to_string(num_rows) + ")");
+  }
+  return ReadRows(i, first_row, num_rows, column_indices);
+}
+
+Status ParquetReader::ReadRowGroupBatches(int i, int64_t batch_rows, const std::vector<int>& column_indices,
+                                          const std::function<Status(std::shared_ptr<col::RecordBatch>)>& on_batch) const {
+  if (i < 0 || i >= num_row_groups()) return ReadRows(i, 0, -1, column_indices).status();
+  const RowGroup& rg = metadata_.row_groups[i];
+  const int64_t rows = rg.num_rows;
+  if (batch_rows <= 0 || batch_rows >= rows) {
+    TIDE_ASSIGN_OR_RETURN(auto b, ReadRows(i, 0, -1, column_indices));
+    return on_batch(std::move(b));
+  }
+  const std::string where = "parquet file " + name_;
+  std::vector<int> cols = column_indices;
+  if (cols.empty()) {
+    for (int c = 0; c < static_cast<int>(schema_.fields.size()); ++c) cols.push_back(c);
+  }
+  // One reader per leaf, kept across batches: each page is decoded once.
+  ChunkContext ctx{file_, data_end_, name_, i};
+  std::vector<std::unique_ptr<LeafChunkReader>> readers(schema_.leaves.size());
+  std::vector<col::FieldPtr> fields;
+  for (int c : cols) {
+    if (c < 0 || c >= static_cast<int>(schema_.fields.size())) {
+      return Status::InvalidArgument(where + ": column index " + std::to_string(c) + " out of range");
+    }
+    const SchemaNode& node = schema_.fields[c];
+    for (int l = node.first_leaf; l < node.first_leaf + node.num_leaves; ++l) {
+      if (!readers[l]) readers[l] = std::make_unique<LeafChunkReader>(ctx, rg.columns[l], schema_.leaves[l]);
+    }
+    fields.push_back(node.field);
+  }
+  auto schema = std::make_shared<col::Schema>(std::move(fields), schema_.schema->metadata());
+  std::vector<LeafChunk> chunks(schema_.leaves.size());
+  for (int64_t at = 0; at < rows; at += batch_rows) {
+    const int64_t len = std::min(batch_rows, rows - at);
+    const RowRange range{at, at + len};
+    std::vector<col::ArrayPtr> arrays;
+    std::vector<col::ArrayPtr> by_field(schema_.fields.size());
+    for (int c : cols) {
+      if (!by_field[c]) {
+        const SchemaNode& node = schema_.fields[c];
+        for (int l = node.first_leaf; l < node.first_leaf + node.num_leaves; ++l) {
+          chunks[l] = LeafChunk();
+          Status st = readers[l]->Read(range, &chunks[l]);
+          if (!st.ok()) {
+            return st.WithContext(where + ": column " + schema_.leaves[l].path + ": row group " + std::to_string(i) +
+                                  ": rows " + std::to_string(at) + ".." + std::to_string(at + len));
+          }
+        }
+        auto array = AssembleField(node, schema_.leaves, chunks, len);
+        if (!array.ok()) return array.status().WithContext(where + ": row group " + std::to_string(i));
+        for (int l = node.first_leaf; l < node.first_leaf + node.num_leaves; ++l) chunks[l] = LeafChunk();
+        by_field[c] = std::move(*array);
+      }
+      arrays.push_back(by_field[c]);
+    }
+    TIDE_RETURN_IF_ERROR(on_batch(std::make_shared<col::RecordBatch>(schema, std::move(arrays), len)));
+  }
+  return Status::OK();
+}
+
+// num_rows < 0: the whole row group.
+base::Result<std::shared_ptr<col::RecordBatch>> ParquetReader::ReadRows(int i, int64_t first_row, int64_t num_rows,
+                                                                        const std::vector<int>& column_indices) const {
   const std::string where = "parquet file " + name_;
   if (i < 0 || i >= num_row_groups()) {
     return Status::OutOfRange(where + ": row group " + std::to_string(i) + " does not exist (file has " +
@@ -119,6 +192,13 @@ base::Result<std::shared_ptr<col::RecordBatch>> ParquetReader::ReadRowGroup(int 
     for (int c = 0; c < static_cast<int>(schema_.fields.size()); ++c) cols.push_back(c);
   }
   const RowGroup& rg = metadata_.row_groups[i];
+  RowRange range;
+  int64_t rows = rg.num_rows;
+  if (num_rows >= 0 && (first_row > 0 || num_rows < rg.num_rows)) {
+    range.begin = std::min(first_row, rg.num_rows);
+    range.end = range.begin + std::min(num_rows, rg.num_rows - range.begin);
+    rows = range.end - range.begin;
+  }
   ChunkContext ctx{file_, data_end_, name_, i};
   std::vector<LeafChunk> chunks(schema_.leaves.size());
   std::vector<col::FieldPtr> fields;
@@ -130,19 +210,19 @@ base::Result<std::shared_ptr<col::RecordBatch>> ParquetReader::ReadRowGroup(int 
     const SchemaNode& node = schema_.fields[c];
     for (int l = node.first_leaf; l < node.first_leaf + node.num_leaves; ++l) {
       chunks[l] = LeafChunk();
-      Status st = ReadLeafChunk(ctx, rg.columns[l], schema_.leaves[l], &chunks[l]);
+      Status st = ReadLeafChunk(ctx, rg.columns[l], schema_.leaves[l], range, &chunks[l]);
       if (!st.ok()) {
         return st.WithContext(where + ": column " + schema_.leaves[l].path + ": row group " + std::to_string(i));
       }
     }
-    auto array = AssembleField(node, schema_.leaves, chunks, rg.num_rows);
+    auto array = AssembleField(node, schema_.leaves, chunks, rows);
     if (!array.ok()) return array.status().WithContext(where + ": row group " + std::to_string(i));
     for (int l = node.first_leaf; l < node.first_leaf + node.num_leaves; ++l) chunks[l] = LeafChunk();
     fields.push_back(node.field);
     arrays.push_back(std::move(*array));
   }
   auto schema = std::make_shared<col::Schema>(std::move(fields), schema_.schema->metadata());
-  return std::make_shared<col::RecordBatch>(std::move(schema), std::move(arrays), rg.num_rows);
+  return std::make_shared<col::RecordBatch>(std::move(schema), std::move(arrays), rows);
 }
 
 // ---------------------------------------------------------------- statistics
@@ -345,30 +425,6 @@ bool RowGroupCannotMatch(const ParquetReader& reader, int rg, const Predicate& p
   return false;
 }
 
-Status Scan(const ParquetReader& reader, const ScanOptions& options,
-            const std::function<Status(std::shared_ptr<col::RecordBatch>)>& on_batch, ScanStats* stats) {
-  std::vector<int> cols;
-  for (const auto& name : options.columns) {
-    const int i = reader.schema().FieldIndex(name);
-    if (i < 0) return Status::NotFound("parquet file " + reader.name() + " has no column " + name);
-    cols.push_back(i);
-  }
-  ScanStats local;
-  ScanStats* s = stats ? stats : &local;
-  *s = ScanStats();
-  s->row_groups_total = reader.num_row_groups();
-  for (int rg = 0; rg < reader.num_row_groups(); ++rg) {
-    if (options.predicate && RowGroupCannotMatch(reader, rg, *options.predicate)) {
-      ++s->row_groups_skipped;
-      continue;
-    }
-    TIDE_ASSIGN_OR_RETURN(auto batch, reader.ReadRowGroup(rg, cols));
-    s->rows_read += batch->num_rows();
-    TIDE_RETURN_IF_ERROR(on_batch(std::move(batch)));
-  }
-  return Status::OK();
-}
-
 // ---------------------------------------------------------------- CLI helpers
 
 std::string DescribeSchema(const ParquetReader& reader) {
@@ -490,6 +546,27 @@ std::string DescribeMetadata(const ParquetReader& reader) {
         if (st.max_value) field("max_value", StatJson(leaf, *st.max_value));
         if (st.min) field("min_deprecated", StatJson(leaf, *st.min));
         if (st.max) field("max_deprecated", StatJson(leaf, *st.max));
+        o += "}";
+      }
+      if (md.size_statistics) {
+        const SizeStatistics& z = *md.size_statistics;
+        auto list = [](const std::vector<int64_t>& v) {
+          std::string s = "[";
+          for (size_t k = 0; k < v.size(); ++k) s += (k ? "," : "") + std::to_string(v[k]);
+          return s + "]";
+        };
+        o += ",\"size_statistics\":{";
+        bool first = true;
+        auto field = [&](const char* name, const std::string& value) {
+          if (!first) o += ",";
+          first = false;
+          o += "\"" + std::string(name) + "\":" + value;
+        };
+        if (z.unencoded_byte_array_data_bytes) {
+          field("unencoded_byte_array_data_bytes", std::to_string(*z.unencoded_byte_array_data_bytes));
+        }
+        if (!z.repetition_level_histogram.empty()) field("repetition_level_histogram", list(z.repetition_level_histogram));
+        if (!z.definition_level_histogram.empty()) field("definition_level_histogram", list(z.definition_level_histogram));
         o += "}";
       }
       o += "}";

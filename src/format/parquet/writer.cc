@@ -4,6 +4,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -225,7 +226,56 @@ struct LeafOut {
   std::vector<uint8_t> fixed;            // PLAIN bytes (booleans: one byte 0/1 per value)
   std::vector<std::string_view> binary;  // BYTE_ARRAY values (point into the batch)
   int64_t num_values = 0;
+  int64_t null_count = 0;                // levels below max_def
+  // The dense fixed-width values: fixed.data(), or the batch's own value buffer when the
+  // column needs no conversion and holds no nulls (saves a copy of the whole column).
+  const uint8_t* values = nullptr;
 };
+
+void PutBytes(std::vector<uint8_t>* out, const void* p, size_t n) {
+  const auto* b = static_cast<const uint8_t*>(p);
+  out->insert(out->end(), b, b + n);
+}
+
+// Appends value i of `a` (a fixed-width leaf) in its PLAIN physical form.
+void AppendConverted(const LeafInfo& info, const col::ArrayData& a, int64_t i, std::vector<uint8_t>* fixed) {
+  const col::DataType& t = *info.type;
+  switch (info.conversion) {
+    case LeafConversion::kInt32ToInt8:
+    case LeafConversion::kInt32ToInt16: {
+      int32_t v = 0;
+      switch (t.id()) {
+        case col::TypeId::kInt8: v = a.Value<int8_t>(i); break;
+        case col::TypeId::kUInt8: v = a.Value<uint8_t>(i); break;
+        case col::TypeId::kInt16: v = a.Value<int16_t>(i); break;
+        default: v = a.Value<uint16_t>(i); break;
+      }
+      PutBytes(fixed, &v, 4);
+      return;
+    }
+    case LeafConversion::kInt32ToDecimal: {
+      const int32_t v = static_cast<int32_t>(a.Value<__int128>(i));
+      PutBytes(fixed, &v, 4);
+      return;
+    }
+    case LeafConversion::kInt64ToDecimal: {
+      const int64_t v = static_cast<int64_t>(a.Value<__int128>(i));
+      PutBytes(fixed, &v, 8);
+      return;
+    }
+    case LeafConversion::kBytesToDecimal: {
+      const unsigned __int128 v = static_cast<unsigned __int128>(a.Value<__int128>(i));
+      const int n = info.element.type_length;
+      for (int k = n - 1; k >= 0; --k) fixed->push_back(static_cast<uint8_t>(v >> (8 * k)));
+      return;
+    }
+    default: {
+      const int w = t.FixedWidth();
+      PutBytes(fixed, a.buffers[1]->data() + (a.offset + i) * w, w);
+      return;
+    }
+  }
+}
 
 class Shredder {
  public:
@@ -283,54 +333,106 @@ class Shredder {
 
   static void AppendValue(const LeafInfo& info, const col::ArrayData& a, int64_t i, LeafOut* o) {
     ++o->num_values;
-    const col::DataType& t = *info.type;
     switch (info.conversion) {
       case LeafConversion::kBoolean: o->fixed.push_back(a.BoolValue(i) ? 1 : 0); return;
       case LeafConversion::kByteArray: o->binary.push_back(a.BytesValue(i)); return;
-      case LeafConversion::kInt32ToInt8:
-      case LeafConversion::kInt32ToInt16: {
-        int32_t v = 0;
-        switch (t.id()) {
-          case col::TypeId::kInt8: v = a.Value<int8_t>(i); break;
-          case col::TypeId::kUInt8: v = a.Value<uint8_t>(i); break;
-          case col::TypeId::kInt16: v = a.Value<int16_t>(i); break;
-          default: v = a.Value<uint16_t>(i); break;
-        }
-        Put(&o->fixed, &v, 4);
-        return;
-      }
-      case LeafConversion::kInt32ToDecimal: {
-        const int32_t v = static_cast<int32_t>(a.Value<__int128>(i));
-        Put(&o->fixed, &v, 4);
-        return;
-      }
-      case LeafConversion::kInt64ToDecimal: {
-        const int64_t v = static_cast<int64_t>(a.Value<__int128>(i));
-        Put(&o->fixed, &v, 8);
-        return;
-      }
-      case LeafConversion::kBytesToDecimal: {
-        const unsigned __int128 v = static_cast<unsigned __int128>(a.Value<__int128>(i));
-        const int n = info.element.type_length;
-        for (int k = n - 1; k >= 0; --k) o->fixed.push_back(static_cast<uint8_t>(v >> (8 * k)));
-        return;
-      }
-      default: {
-        const int w = t.FixedWidth();
-        Put(&o->fixed, a.buffers[1]->data() + (a.offset + i) * w, w);
-        return;
-      }
+      default: AppendConverted(info, a, i, &o->fixed); return;
     }
-  }
-
-  static void Put(std::vector<uint8_t>* out, const void* p, size_t n) {
-    const auto* b = static_cast<const uint8_t*>(p);
-    out->insert(out->end(), b, b + n);
   }
 
   const std::vector<LeafInfo>& leaves_;
   std::vector<LeafOut>& out_;
 };
+
+// Bytes of one PLAIN value of a fixed-width leaf (booleans: one byte in LeafOut::fixed).
+size_t FixedWidth(const LeafInfo& leaf) {
+  switch (*leaf.element.type) {
+    case PhysicalType::kBoolean: return 1;
+    case PhysicalType::kInt32:
+    case PhysicalType::kFloat: return 4;
+    case PhysicalType::kInt64:
+    case PhysicalType::kDouble: return 8;
+    case PhysicalType::kInt96: return 12;
+    case PhysicalType::kFixedLenByteArray: return static_cast<size_t>(leaf.element.type_length);
+    case PhysicalType::kByteArray: return 0;
+  }
+  return 0;
+}
+
+// A top-level primitive field: levels straight from the validity bitmap and values copied in
+// bulk, instead of the per-value recursion of the Shredder (the common case, and the hot one).
+Status ShredFlat(const SchemaNode& node, const LeafInfo& info, const col::ArrayData& a, int64_t off, int64_t rows,
+                 LeafOut* o) {
+  const uint8_t* validity = a.buffers.empty() || !a.buffers[0] ? nullptr : a.buffers[0]->data();
+  const int64_t base = a.offset + off;
+  const int64_t valid = validity ? col::bits::CountSet(validity, base, rows) : rows;
+  if (valid < rows && !node.field->nullable()) {
+    return Status::InvalidArgument("column " + node.field->name() + " is NOT NULL but holds a null");
+  }
+  if (valid == rows) validity = nullptr;
+  o->levels = rows;
+  o->num_values = valid;
+  o->null_count = rows - valid;
+  if (info.max_def > 0) {
+    o->def.resize(rows);
+    int16_t* d = o->def.data();
+    if (!validity) {
+      std::fill(d, d + rows, int16_t{1});
+    } else {
+      for (int64_t i = 0; i < rows; ++i) d[i] = static_cast<int16_t>(col::bits::Get(validity, base + i));
+    }
+  }
+  auto is_valid = [&](int64_t i) { return !validity || col::bits::Get(validity, base + i); };
+  const col::DataType& t = *info.type;
+  switch (info.conversion) {
+    case LeafConversion::kBoolean: {
+      o->fixed.resize(valid);
+      const uint8_t* bits = a.buffers[1]->data();
+      int64_t k = 0;
+      for (int64_t i = 0; i < rows; ++i) {
+        if (is_valid(i)) o->fixed[k++] = col::bits::Get(bits, base + i);
+      }
+      break;
+    }
+    case LeafConversion::kByteArray: {
+      o->binary.resize(valid);
+      if (t.id() == col::TypeId::kFixedSizeBinary) return Status::Internal("fixed-size binary as BYTE_ARRAY");
+      const int32_t* offs = a.buffers[1]->as<int32_t>() + base;
+      const char* data = a.buffers.size() > 2 && a.buffers[2] ? reinterpret_cast<const char*>(a.buffers[2]->data()) : "";
+      std::string_view* out = o->binary.data();
+      int64_t k = 0;
+      for (int64_t i = 0; i < rows; ++i) {
+        if (is_valid(i)) out[k++] = std::string_view(data + offs[i], static_cast<size_t>(offs[i + 1] - offs[i]));
+      }
+      break;
+    }
+    case LeafConversion::kNone: {
+      const size_t w = static_cast<size_t>(t.FixedWidth());
+      const uint8_t* src = a.buffers[1]->data() + base * static_cast<int64_t>(w);
+      if (!validity) {
+        o->values = src;
+        return Status::OK();
+      }
+      o->fixed.resize(valid * w);
+      uint8_t* dst = o->fixed.data();
+      for (int64_t i = 0; i < rows; ++i) {
+        if (is_valid(i)) {
+          std::memcpy(dst, src + i * w, w);
+          dst += w;
+        }
+      }
+      break;
+    }
+    default: {  // narrowing / widening conversions: one value at a time
+      for (int64_t i = 0; i < rows; ++i) {
+        if (is_valid(i)) AppendConverted(info, a, off + i, &o->fixed);
+      }
+      break;
+    }
+  }
+  o->values = o->fixed.data();
+  return Status::OK();
+}
 
 // ---------------------------------------------------------------- statistics
 
@@ -393,16 +495,45 @@ int CompareBytes(std::string_view a, std::string_view b) {
 
 constexpr size_t kMaxStatBytes = 4096;
 
-std::optional<Statistics> ComputeStatistics(const LeafInfo& leaf, const LeafOut& o) {
+// Index of the minimum and maximum of n values of type T (NaNs skipped), or false when every
+// value is NaN (or n == 0). Typed loops: the generic byte comparison costs 5x as much.
+template <typename T>
+bool MinMaxIndex(const uint8_t* p, int64_t n, int64_t* imin, int64_t* imax) {
+  int64_t i = 0;
+  T lo{}, hi{};
+  for (; i < n; ++i) {
+    std::memcpy(&lo, p + i * sizeof(T), sizeof(T));
+    if (lo == lo) break;  // not NaN
+  }
+  if (i == n) return false;
+  hi = lo;
+  *imin = *imax = i;
+  for (++i; i < n; ++i) {
+    T v;
+    std::memcpy(&v, p + i * sizeof(T), sizeof(T));
+    if (v < lo) {
+      lo = v;
+      *imin = i;
+    } else if (v > hi) {
+      hi = v;
+      *imax = i;
+    }
+  }
+  return true;
+}
+
+// `distinct`: when the column was dictionary-encoded, its distinct values (min/max need only
+// those).
+std::optional<Statistics> ComputeStatistics(const LeafInfo& leaf, const LeafOut& o,
+                                            const std::vector<std::string_view>* distinct) {
   Statistics s;
-  int64_t nulls = 0;
-  for (int16_t d : o.def) nulls += d < leaf.max_def;
-  s.null_count = nulls;
+  s.null_count = o.null_count;
   const PhysicalType pt = *leaf.element.type;
   if (pt == PhysicalType::kByteArray) {
-    if (o.binary.empty()) return s;
-    std::string_view mn = o.binary[0], mx = o.binary[0];
-    for (const auto& v : o.binary) {
+    const std::vector<std::string_view>& vals = distinct ? *distinct : o.binary;
+    if (vals.empty()) return s;
+    std::string_view mn = vals[0], mx = vals[0];
+    for (const auto& v : vals) {
       if (CompareBytes(v, mn) < 0) mn = v;
       if (CompareBytes(v, mx) > 0) mx = v;
     }
@@ -412,21 +543,39 @@ std::optional<Statistics> ComputeStatistics(const LeafInfo& leaf, const LeafOut&
     }
     return s;
   }
-  const size_t w = pt == PhysicalType::kBoolean ? 1
-                   : pt == PhysicalType::kFixedLenByteArray ? static_cast<size_t>(leaf.element.type_length)
-                   : pt == PhysicalType::kInt32 || pt == PhysicalType::kFloat ? 4 : 8;
+  const size_t w = FixedWidth(leaf);
   const bool is_float = pt == PhysicalType::kFloat || pt == PhysicalType::kDouble;
   const uint8_t* mn = nullptr;
   const uint8_t* mx = nullptr;
-  for (int64_t i = 0; i < o.num_values; ++i) {
-    const uint8_t* v = o.fixed.data() + i * w;
-    if (is_float) {
-      const double d = pt == PhysicalType::kFloat ? [&] { float f; std::memcpy(&f, v, 4); return static_cast<double>(f); }()
-                                                  : [&] { double f; std::memcpy(&f, v, 8); return f; }();
-      if (std::isnan(d)) continue;
+  const col::TypeId tid = leaf.type->id();
+  const bool uns = tid == col::TypeId::kUInt8 || tid == col::TypeId::kUInt16 || tid == col::TypeId::kUInt32 ||
+                   tid == col::TypeId::kUInt64;
+  int64_t imin = 0, imax = 0;
+  bool found = false, typed = true;
+  switch (pt) {
+    case PhysicalType::kInt32:
+      found = uns ? MinMaxIndex<uint32_t>(o.values, o.num_values, &imin, &imax)
+                  : MinMaxIndex<int32_t>(o.values, o.num_values, &imin, &imax);
+      break;
+    case PhysicalType::kInt64:
+      found = uns ? MinMaxIndex<uint64_t>(o.values, o.num_values, &imin, &imax)
+                  : MinMaxIndex<int64_t>(o.values, o.num_values, &imin, &imax);
+      break;
+    case PhysicalType::kFloat: found = MinMaxIndex<float>(o.values, o.num_values, &imin, &imax); break;
+    case PhysicalType::kDouble: found = MinMaxIndex<double>(o.values, o.num_values, &imin, &imax); break;
+    default: typed = false;
+  }
+  if (typed) {
+    if (found) {
+      mn = o.values + imin * w;
+      mx = o.values + imax * w;
     }
-    if (!mn || CompareValues(leaf, v, mn, w) < 0) mn = v;
-    if (!mx || CompareValues(leaf, v, mx, w) > 0) mx = v;
+  } else {
+    for (int64_t i = 0; i < o.num_values; ++i) {
+      const uint8_t* v = o.values + i * w;
+      if (!mn || CompareValues(leaf, v, mn, w) < 0) mn = v;
+      if (!mx || CompareValues(leaf, v, mx, w) > 0) mx = v;
+    }
   }
   if (!mn || w > kMaxStatBytes) return s;
   std::string lo(reinterpret_cast<const char*>(mn), w), hi(reinterpret_cast<const char*>(mx), w);
@@ -457,6 +606,158 @@ std::optional<Statistics> ComputeStatistics(const LeafInfo& leaf, const LeafOut&
     s.max = hi;
   }
   return s;
+}
+
+SizeStatistics ComputeSizeStatistics(const LeafInfo& leaf, const LeafOut& o) {
+  SizeStatistics z;
+  if (leaf.conversion == LeafConversion::kByteArray) {
+    int64_t bytes = 0;
+    for (const auto& v : o.binary) bytes += static_cast<int64_t>(v.size());
+    z.unencoded_byte_array_data_bytes = bytes;
+  }
+  // Histograms of a level that is always 0 carry nothing; the spec lets writers omit them.
+  if (leaf.max_rep > 0) {
+    z.repetition_level_histogram.assign(leaf.max_rep + 1, 0);
+    for (int16_t r : o.rep) ++z.repetition_level_histogram[r];
+  }
+  if (leaf.max_def > 0) {
+    z.definition_level_histogram.assign(leaf.max_def + 1, 0);
+    if (leaf.max_def == 1 && o.def.size() == static_cast<size_t>(o.levels)) {
+      z.definition_level_histogram[0] = o.null_count;
+      z.definition_level_histogram[1] = o.levels - o.null_count;
+    } else {
+      for (int16_t d : o.def) ++z.definition_level_histogram[d];
+    }
+  }
+  return z;
+}
+
+// Dictionary-encodes n fixed-width values (4 or 8 bytes, compared bit for bit) when it pays:
+// at most max_bytes of distinct values, and the dictionary plus the bit-packed indices smaller
+// than 3/4 of the PLAIN values. An open-addressing table over the value bits keeps it cheap;
+// a column of mostly distinct values is given up on as soon as that is clear.
+// Whether the dictionary of `count` distinct values of width w pays for n values.
+bool DictionaryPays(int64_t count, int64_t n, size_t w) {
+  const int64_t dict_bytes = count * static_cast<int64_t>(w);
+  const int64_t index_bytes = (n * BitWidthFor(static_cast<uint32_t>(count - 1)) + 7) / 8;
+  return (dict_bytes + index_bytes) * 4 <= n * static_cast<int64_t>(w) * 3;
+}
+
+// Integers within a small range: a direct table indexed by value - min (no hashing, and it
+// stays in cache). Returns false when the range is too wide (the caller hashes instead) or the
+// dictionary does not pay (*tried is then set).
+template <typename T>
+bool SmallRangeDictionary(const uint8_t* values, int64_t n, int64_t max_entries, std::vector<uint32_t>* indices,
+                          std::vector<uint8_t>* dict, bool* tried) {
+  T lo, hi;
+  std::memcpy(&lo, values, sizeof(T));
+  hi = lo;
+  for (int64_t i = 1; i < n; ++i) {
+    T v;
+    std::memcpy(&v, values + i * sizeof(T), sizeof(T));
+    lo = v < lo ? v : lo;
+    hi = v > hi ? v : hi;
+  }
+  const uint64_t range = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo);
+  if (range >= (uint64_t{1} << 20) || range >= static_cast<uint64_t>(4 * n)) return false;
+  *tried = true;
+  std::vector<uint32_t> slot(static_cast<size_t>(range) + 1, 0);  // dictionary index + 1
+  std::vector<T> keys;
+  indices->resize(static_cast<size_t>(n));
+  uint32_t* idx = indices->data();
+  for (int64_t i = 0; i < n; ++i) {
+    T v;
+    std::memcpy(&v, values + i * sizeof(T), sizeof(T));
+    uint32_t& s = slot[static_cast<uint64_t>(v) - static_cast<uint64_t>(lo)];
+    if (s == 0) {
+      if (static_cast<int64_t>(keys.size()) >= max_entries) {
+        indices->clear();
+        return false;
+      }
+      keys.push_back(v);
+      s = static_cast<uint32_t>(keys.size());
+    }
+    idx[i] = s - 1;
+  }
+  if (!DictionaryPays(static_cast<int64_t>(keys.size()), n, sizeof(T))) {
+    indices->clear();
+    return false;
+  }
+  dict->resize(keys.size() * sizeof(T));
+  std::memcpy(dict->data(), keys.data(), dict->size());
+  return true;
+}
+
+bool BuildFixedDictionary(const uint8_t* values, int64_t n, size_t w, bool integer, int64_t max_bytes,
+                          std::vector<uint32_t>* indices, std::vector<uint8_t>* dict) {
+  if (w != 4 && w != 8) return false;
+  const int64_t max_entries = std::min<int64_t>(max_bytes / static_cast<int64_t>(w), n / 2 + 16);
+  if (max_entries <= 0) return false;
+  if (integer) {
+    bool tried = false;
+    const bool ok = w == 4 ? SmallRangeDictionary<int32_t>(values, n, max_entries, indices, dict, &tried)
+                           : SmallRangeDictionary<int64_t>(values, n, max_entries, indices, dict, &tried);
+    if (ok || tried) return ok;
+  }
+  // Key and index side by side: one cache miss per probe. The table starts small (it stays in
+  // cache for few distinct values) and doubles at half load.
+  struct Slot {
+    uint64_t key;
+    uint32_t index;  // dictionary index + 1; 0 = empty
+  };
+  size_t cap = 1024;
+  std::vector<Slot> slots(cap, Slot{0, 0});
+  std::vector<uint64_t> keys;
+  int shift = 64 - __builtin_ctzll(cap);
+  auto grow = [&] {
+    cap <<= 1;
+    shift = 64 - __builtin_ctzll(cap);
+    slots.assign(cap, Slot{0, 0});
+    for (size_t k = 0; k < keys.size(); ++k) {
+      size_t h = static_cast<size_t>((keys[k] * 0x9E3779B97F4A7C15ull) >> shift);
+      while (slots[h].index != 0) h = (h + 1) & (cap - 1);
+      slots[h] = Slot{keys[k], static_cast<uint32_t>(k + 1)};
+    }
+  };
+  indices->resize(static_cast<size_t>(n));
+  uint32_t* idx = indices->data();
+  constexpr int64_t kProbe = 1 << 16;  // mostly distinct after this many values: give up
+  for (int64_t i = 0; i < n; ++i) {
+    if (i == kProbe && static_cast<int64_t>(keys.size()) * 10 > kProbe * 9) {
+      indices->clear();
+      return false;
+    }
+    uint64_t k = 0;
+    std::memcpy(&k, values + i * w, w);
+    size_t h = static_cast<size_t>((k * 0x9E3779B97F4A7C15ull) >> shift);
+    for (;;) {
+      Slot& s = slots[h];
+      if (s.index == 0) {
+        if (static_cast<int64_t>(keys.size()) >= max_entries) {
+          indices->clear();
+          return false;
+        }
+        keys.push_back(k);
+        s.key = k;
+        s.index = static_cast<uint32_t>(keys.size());
+        idx[i] = s.index - 1;
+        if (keys.size() * 2 > cap) grow();
+        break;
+      }
+      if (s.key == k) {
+        idx[i] = s.index - 1;
+        break;
+      }
+      h = (h + 1) & (cap - 1);
+    }
+  }
+  if (!DictionaryPays(static_cast<int64_t>(keys.size()), n, w)) {
+    indices->clear();
+    return false;
+  }
+  dict->resize(keys.size() * w);
+  for (size_t k = 0; k < keys.size(); ++k) std::memcpy(dict->data() + k * w, &keys[k], w);
+  return true;
 }
 
 // ---------------------------------------------------------------- pages
@@ -530,6 +831,15 @@ base::Result<std::unique_ptr<ParquetWriter>> ParquetWriter::OpenBuffer(std::vect
 
 Status ParquetWriter::Init() {
   TIDE_RETURN_IF_ERROR(ToCodec(options_.codec).status());
+  if (options_.integer_encoding != Encoding::kPlain && options_.integer_encoding != Encoding::kDeltaBinaryPacked) {
+    return Status::InvalidArgument(std::string("integer_encoding ") + EncodingName(options_.integer_encoding) +
+                                   " (PLAIN or DELTA_BINARY_PACKED)");
+  }
+  if (options_.byte_array_encoding != Encoding::kPlain && options_.byte_array_encoding != Encoding::kDeltaLengthByteArray &&
+      options_.byte_array_encoding != Encoding::kDeltaByteArray) {
+    return Status::InvalidArgument(std::string("byte_array_encoding ") + EncodingName(options_.byte_array_encoding) +
+                                   " (PLAIN, DELTA_LENGTH_BYTE_ARRAY or DELTA_BYTE_ARRAY)");
+  }
   TIDE_ASSIGN_OR_RETURN(metadata_.schema, ToParquetSchema(*schema_));
   TIDE_ASSIGN_OR_RETURN(parquet_schema_, ConvertSchema(metadata_.schema, {}));
   // Names of list elements / map entries may change ("item" → "element"); nothing else may.
@@ -580,8 +890,21 @@ Status ParquetWriter::WriteRowGroup(const col::RecordBatch& batch, int64_t row_o
   for (size_t f = 0; f < parquet_schema_.fields.size(); ++f) {
     const SchemaNode& node = parquet_schema_.fields[f];
     const col::ArrayData& a = *batch.column(static_cast<int>(f));
+    if (node.kind == SchemaNode::Kind::kLeaf) {
+      Status st = ShredFlat(node, leaves[node.leaf], a, row_offset, rows, &outs[node.leaf]);
+      if (!st.ok()) return st.WithContext("writing " + name_);
+      continue;
+    }
     for (int64_t i = row_offset; i < row_offset + rows; ++i) {
-      TIDE_RETURN_IF_ERROR(shredder.Emit(node, a, i, 0).WithContext("writing " + name_));
+      Status st = shredder.Emit(node, a, i, 0);
+      if (!st.ok()) return st.WithContext("writing " + name_);
+    }
+    for (int l = node.first_leaf; l < node.first_leaf + node.num_leaves; ++l) {
+      LeafOut& o = outs[l];
+      o.values = o.fixed.data();
+      int64_t nulls = 0;
+      for (int16_t d : o.def) nulls += d < leaves[l].max_def;
+      o.null_count = nulls;
     }
   }
   TIDE_ASSIGN_OR_RETURN(Codec codec, ToCodec(options_.codec));
@@ -596,7 +919,7 @@ Status ParquetWriter::WriteRowGroup(const col::RecordBatch& batch, int64_t row_o
   rg.file_offset = offset_;
   rg.ordinal = static_cast<int16_t>(std::min<size_t>(metadata_.row_groups.size(), INT16_MAX));
   int64_t rg_compressed = 0, rg_uncompressed = 0;
-  std::vector<uint8_t> body, compressed, header;
+  std::vector<uint8_t> body, compressed, header, levels;
 
   for (size_t l = 0; l < leaves.size(); ++l) {
     const LeafInfo& leaf = leaves[l];
@@ -629,10 +952,12 @@ Status ParquetWriter::WriteRowGroup(const col::RecordBatch& batch, int64_t row_o
       return Put(*payload);
     };
 
-    // Dictionary for strings and binaries with few, small distinct values.
+    // Dictionary for strings, binaries and 4/8-byte numbers with few, small distinct values.
     std::unordered_map<std::string_view, uint32_t> dict;
     std::vector<uint32_t> indices;
     bool use_dict = false;
+    size_t dict_count = 0;
+    const PhysicalType pt = *leaf.element.type;
     if (options_.dictionary && leaf.conversion == LeafConversion::kByteArray && !o.binary.empty()) {
       int64_t dict_bytes = 0;
       use_dict = true;
@@ -648,31 +973,56 @@ Status ParquetWriter::WriteRowGroup(const col::RecordBatch& batch, int64_t row_o
         }
         indices.push_back(it->second);
       }
+      dict_count = dict.size();
+    }
+    std::vector<uint8_t> fixed_dict;  // PLAIN dictionary values of a numeric column
+    if (options_.dictionary && o.num_values > 0 &&
+        (pt == PhysicalType::kInt32 || pt == PhysicalType::kInt64 || pt == PhysicalType::kFloat ||
+         pt == PhysicalType::kDouble)) {
+      use_dict = BuildFixedDictionary(o.values, o.num_values, FixedWidth(leaf),
+                                      pt == PhysicalType::kInt32 || pt == PhysicalType::kInt64,
+                                      options_.max_dictionary_bytes, &indices, &fixed_dict);
+      dict_count = use_dict ? fixed_dict.size() / FixedWidth(leaf) : 0;
     }
     std::vector<Encoding> encodings = {Encoding::kRle};
+    std::vector<std::string_view> dict_values;
     if (use_dict) {
-      std::vector<std::string_view> values(dict.size());
-      for (const auto& [v, idx] : dict) values[idx] = v;
       body.clear();
-      for (const auto& v : values) {
-        PutU32(&body, static_cast<uint32_t>(v.size()));
-        body.insert(body.end(), v.begin(), v.end());
+      if (leaf.conversion == LeafConversion::kByteArray) {
+        std::vector<std::string_view>& values = dict_values;
+        values.resize(dict.size());
+        for (const auto& [v, idx] : dict) values[idx] = v;
+        for (const auto& v : values) {
+          PutU32(&body, static_cast<uint32_t>(v.size()));
+          body.insert(body.end(), v.begin(), v.end());
+        }
+      } else {
+        body.swap(fixed_dict);
       }
       md.dictionary_page_offset = offset_;
       PageHeader h;
       h.type = PageType::kDictionaryPage;
-      h.dictionary_page_header = DictionaryPageHeader{static_cast<int32_t>(values.size()), Encoding::kPlain, false};
+      h.dictionary_page_header = DictionaryPageHeader{static_cast<int32_t>(dict_count), Encoding::kPlain, false};
       TIDE_RETURN_IF_ERROR(write_page(h, body));
       encodings.push_back(Encoding::kPlain);
       encodings.push_back(Encoding::kRleDictionary);
-    } else {
-      encodings.push_back(Encoding::kPlain);
+    }
+    // The encoding of values that are not dictionary-encoded.
+    Encoding value_enc = Encoding::kPlain;
+    if (leaf.conversion == LeafConversion::kByteArray) {
+      value_enc = options_.byte_array_encoding;
+    } else if (*leaf.element.type == PhysicalType::kInt32 || *leaf.element.type == PhysicalType::kInt64) {
+      value_enc = options_.integer_encoding;
+    }
+    if (!use_dict || value_enc != Encoding::kPlain) {
+      if (std::find(encodings.begin(), encodings.end(), value_enc) == encodings.end()) encodings.push_back(value_enc);
     }
     md.data_page_offset = offset_;
+    const bool v2 = options_.data_page_v2;
+    std::vector<int64_t> ints;  // DELTA_BINARY_PACKED input, aligned
 
     // Data pages: cut at max_page_rows levels or target_page_bytes of values, at row starts.
-    const size_t fixed_w = o.num_values > 0 && leaf.conversion != LeafConversion::kByteArray
-                               ? o.fixed.size() / static_cast<size_t>(o.num_values) : 0;
+    const size_t fixed_w = leaf.conversion == LeafConversion::kByteArray ? 0 : FixedWidth(leaf);
     int64_t lv = 0, val = 0;
     bool any_page = false;
     while (lv < o.levels || !any_page) {
@@ -692,37 +1042,108 @@ Status ParquetWriter::WriteRowGroup(const col::RecordBatch& batch, int64_t row_o
         ++lv;
       }
       body.clear();
-      if (leaf.max_rep > 0) PutLevels(o.rep.data() + l0, lv - l0, leaf.max_rep, &body);
-      if (leaf.max_def > 0) PutLevels(o.def.data() + l0, lv - l0, leaf.max_def, &body);
+      levels.clear();
+      size_t rep_len = 0, def_len = 0;
+      if (v2) {  // v2: levels without length prefixes, outside the compressed part
+        if (leaf.max_rep > 0) {
+          EncodeRleBitPacked(o.rep.data() + l0, lv - l0, BitWidthFor(static_cast<uint32_t>(leaf.max_rep)), &levels);
+          rep_len = levels.size();
+        }
+        if (leaf.max_def > 0) {
+          EncodeRleBitPacked(o.def.data() + l0, lv - l0, BitWidthFor(static_cast<uint32_t>(leaf.max_def)), &levels);
+          def_len = levels.size() - rep_len;
+        }
+      } else {
+        if (leaf.max_rep > 0) PutLevels(o.rep.data() + l0, lv - l0, leaf.max_rep, &body);
+        if (leaf.max_def > 0) PutLevels(o.def.data() + l0, lv - l0, leaf.max_def, &body);
+      }
       Encoding enc = Encoding::kPlain;
       if (use_dict) {
         enc = Encoding::kRleDictionary;
-        const int bw = BitWidthFor(static_cast<uint32_t>(dict.size() - 1));
+        const int bw = BitWidthFor(static_cast<uint32_t>(dict_count - 1));
         body.push_back(static_cast<uint8_t>(bw));
         EncodeRleBitPacked(indices.data() + v0, val - v0, bw, &body);
       } else if (leaf.conversion == LeafConversion::kByteArray) {
-        for (int64_t k = v0; k < val; ++k) {
-          PutU32(&body, static_cast<uint32_t>(o.binary[k].size()));
-          body.insert(body.end(), o.binary[k].begin(), o.binary[k].end());
+        enc = value_enc;
+        if (enc == Encoding::kDeltaLengthByteArray) {
+          EncodeDeltaLengthByteArray(o.binary.data() + v0, val - v0, &body);
+        } else if (enc == Encoding::kDeltaByteArray) {
+          EncodeDeltaByteArray(o.binary.data() + v0, val - v0, &body);
+        } else {
+          for (int64_t k = v0; k < val; ++k) {
+            PutU32(&body, static_cast<uint32_t>(o.binary[k].size()));
+            body.insert(body.end(), o.binary[k].begin(), o.binary[k].end());
+          }
         }
       } else if (leaf.conversion == LeafConversion::kBoolean) {
         const size_t at = body.size();
         body.resize(at + static_cast<size_t>((val - v0 + 7) / 8), 0);
         for (int64_t k = v0; k < val; ++k) {
-          if (o.fixed[k]) body[at + ((k - v0) >> 3)] |= static_cast<uint8_t>(1u << ((k - v0) & 7));
+          if (o.values[k]) body[at + ((k - v0) >> 3)] |= static_cast<uint8_t>(1u << ((k - v0) & 7));
+        }
+      } else if (value_enc == Encoding::kDeltaBinaryPacked) {
+        enc = value_enc;
+        const int64_t cnt = val - v0;
+        if (fixed_w == 4) {
+          std::vector<int32_t> v(static_cast<size_t>(cnt));
+          if (cnt) std::memcpy(v.data(), o.values + v0 * 4, static_cast<size_t>(cnt) * 4);
+          EncodeDeltaBinaryPacked(v.data(), cnt, &body);
+        } else {
+          ints.resize(static_cast<size_t>(cnt));
+          if (cnt) std::memcpy(ints.data(), o.values + v0 * 8, static_cast<size_t>(cnt) * 8);
+          EncodeDeltaBinaryPacked(ints.data(), cnt, &body);
         }
       } else {
-        body.insert(body.end(), o.fixed.begin() + v0 * fixed_w, o.fixed.begin() + val * fixed_w);
+        body.insert(body.end(), o.values + v0 * fixed_w, o.values + val * fixed_w);
       }
       PageHeader h;
-      h.type = PageType::kDataPage;
-      h.data_page_header = DataPageHeader{static_cast<int32_t>(lv - l0), enc, Encoding::kRle, Encoding::kRle};
-      TIDE_RETURN_IF_ERROR(write_page(h, body));
+      if (!v2) {
+        h.type = PageType::kDataPage;
+        h.data_page_header = DataPageHeader{static_cast<int32_t>(lv - l0), enc, Encoding::kRle, Encoding::kRle};
+        TIDE_RETURN_IF_ERROR(write_page(h, body));
+        continue;
+      }
+      int64_t page_rows = lv - l0, page_nulls = 0;
+      if (leaf.max_rep > 0) page_rows = std::count(o.rep.begin() + l0, o.rep.begin() + lv, int16_t{0});
+      if (leaf.max_def > 0) page_nulls = (lv - l0) - std::count(o.def.begin() + l0, o.def.begin() + lv, leaf.max_def);
+      const std::vector<uint8_t>* payload = &body;
+      if (codec != Codec::kNone) {
+        compressed.clear();
+        TIDE_RETURN_IF_ERROR(Compress(codec, body, &compressed, options_.compression_level));
+        payload = &compressed;
+      }
+      if (levels.size() + body.size() > INT32_MAX || levels.size() + payload->size() > INT32_MAX) {
+        return Status::Unsupported("page over 2 GiB");
+      }
+      h.type = PageType::kDataPageV2;
+      DataPageHeaderV2 d;
+      d.num_values = static_cast<int32_t>(lv - l0);
+      d.num_nulls = static_cast<int32_t>(page_nulls);
+      d.num_rows = static_cast<int32_t>(page_rows);
+      d.encoding = enc;
+      d.definition_levels_byte_length = static_cast<int32_t>(def_len);
+      d.repetition_levels_byte_length = static_cast<int32_t>(rep_len);
+      d.is_compressed = codec != Codec::kNone;
+      h.data_page_header_v2 = d;
+      h.uncompressed_page_size = static_cast<int32_t>(levels.size() + body.size());
+      h.compressed_page_size = static_cast<int32_t>(levels.size() + payload->size());
+      if (options_.page_crc) {
+        uLong crc = crc32(0L, levels.data(), static_cast<uInt>(levels.size()));
+        crc = crc32(crc, payload->data(), static_cast<uInt>(payload->size()));
+        h.crc = static_cast<int32_t>(crc);
+      }
+      header.clear();
+      EncodePageHeader(h, &header);
+      chunk_uncompressed += static_cast<int64_t>(header.size() + levels.size() + body.size());
+      TIDE_RETURN_IF_ERROR(Put(header));
+      TIDE_RETURN_IF_ERROR(Put(levels));
+      TIDE_RETURN_IF_ERROR(Put(*payload));
     }
     md.encodings = encodings;
     md.total_compressed_size = offset_ - chunk_start;
     md.total_uncompressed_size = chunk_uncompressed;
-    if (options_.statistics) md.statistics = ComputeStatistics(leaf, o);
+    if (options_.statistics) md.statistics = ComputeStatistics(leaf, o, use_dict ? &dict_values : nullptr);
+    if (options_.size_statistics) md.size_statistics = ComputeSizeStatistics(leaf, o);
     ColumnChunk cc;
     cc.file_offset = chunk_start;
     cc.meta_data = std::move(md);

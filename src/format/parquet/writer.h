@@ -5,10 +5,13 @@
 //   TIDE_RETURN_IF_ERROR(w->WriteBatch(*batch));   // one or more row groups per call
 //   TIDE_RETURN_IF_ERROR(w->Close());              // writes the footer; the file is complete
 //
-// What is written: data pages v1 with RLE levels; PLAIN values, or a dictionary page plus
-// RLE_DICTIONARY pages for string/binary columns whose distinct values are few and small;
-// the chosen codec for every page; a CRC-32 per page; per-chunk statistics (null count,
-// min/max in the type's order — omitted for NaN-only float columns and values over 4 KiB);
+// What is written: data pages v1 (or v2, WriterOptions::data_page_v2) with RLE levels; PLAIN
+// values (or DELTA_BINARY_PACKED / DELTA_LENGTH_BYTE_ARRAY / DELTA_BYTE_ARRAY as chosen), or a
+// dictionary page plus RLE_DICTIONARY pages for string, binary and 4/8-byte numeric columns
+// whose distinct values are few and small (numbers: when that is smaller than PLAIN); the
+// chosen codec for every page; a CRC-32 per page; per-chunk statistics (null count, min/max in
+// the type's order — omitted for NaN-only float columns and values over 4 KiB) and size
+// statistics (string bytes, definition/repetition level histograms);
 // TYPE_ORDER column orders; logical types plus the legacy converted types old readers know.
 // Type mapping (the inverse of schema.h): TINYINT/SMALLINT/INT → INT32 (+INTEGER(8|16,
 // signed)), unsigned → INTEGER(n, false), BIGINT → INT64, DECIMAL(p≤9) → INT32, (p≤18) → INT64,
@@ -39,10 +42,22 @@ struct WriterOptions {
   int64_t max_row_group_rows = 1 << 20;
   int64_t target_page_bytes = 1 << 20;
   int64_t max_page_rows = 20000;
-  bool dictionary = true;             // dictionary-encode string/binary columns when it pays
+  bool dictionary = true;             // dictionary-encode string, binary and 4/8-byte numeric columns when it pays
   int64_t max_dictionary_bytes = 1 << 20;
   bool statistics = true;
+  // SizeStatistics per column chunk: string value bytes and level histograms, which readers
+  // use to size buffers before decoding.
+  bool size_statistics = true;
   bool page_crc = true;
+  // DATA_PAGE_V2 pages: levels stored uncompressed ahead of the (compressed) values, and the
+  // page's row and null counts in its header. Default v1 pages, which every reader knows.
+  bool data_page_v2 = false;
+  // Encoding of values that are not dictionary-encoded. INT32/INT64 columns (also dates,
+  // times, timestamps, small decimals): kPlain or kDeltaBinaryPacked. BYTE_ARRAY columns:
+  // kPlain, kDeltaLengthByteArray or kDeltaByteArray. Other columns always use PLAIN; any
+  // other choice is InvalidArgument at Open.
+  Encoding integer_encoding = Encoding::kPlain;
+  Encoding byte_array_encoding = Encoding::kPlain;
   std::string created_by = "tide";
   std::vector<KeyValue> key_value_metadata;
 };

@@ -294,5 +294,157 @@ TEST(ParquetWriterTest, WritesFilesAndRewrites) {
   std::filesystem::remove_all(dir);
 }
 
+// Page v2, the DELTA encodings and dictionary on/off: every combination reads back equal,
+// and the column metadata lists the encodings used.
+TEST(ParquetWriterTest, PageV2AndDeltaEncodingsRoundTrip) {
+  auto batch = AllTypesBatch(300);
+  const auto want = Json(*batch);
+  for (bool v2 : {false, true}) {
+    for (Encoding ie : {Encoding::kPlain, Encoding::kDeltaBinaryPacked}) {
+      for (Encoding be : {Encoding::kPlain, Encoding::kDeltaLengthByteArray, Encoding::kDeltaByteArray}) {
+        for (bool dict : {true, false}) {
+          WriterOptions o;
+          o.data_page_v2 = v2;
+          o.integer_encoding = ie;
+          o.byte_array_encoding = be;
+          o.dictionary = dict;
+          o.max_page_rows = 64;
+          o.codec = v2 ? CompressionCodec::kZstd : CompressionCodec::kSnappy;
+          std::vector<uint8_t> bytes;
+          auto w = ParquetWriter::OpenBuffer(&bytes, batch->schema(), o);
+          ASSERT_TRUE(w.ok()) << w.status().ToString();
+          ASSERT_TRUE((*w)->WriteBatch(*batch).ok());
+          ASSERT_TRUE((*w)->Close().ok());
+          const std::string what = std::string(v2 ? "v2 " : "v1 ") + EncodingName(ie) + " " + EncodingName(be) +
+                                   (dict ? " dict" : "");
+          ASSERT_EQ(ReadBack(bytes), want) << what;
+          auto r = ParquetReader::OpenBuffer(std::make_shared<std::vector<uint8_t>>(bytes), "enc.parquet");
+          ASSERT_TRUE(r.ok());
+          const auto& cols = (*r)->metadata().row_groups[0].columns;
+          auto has = [&](int leaf, Encoding e) {
+            const auto& es = cols[leaf].meta_data->encodings;
+            return std::find(es.begin(), es.end(), e) != es.end();
+          };
+          EXPECT_EQ(has(0, Encoding::kDeltaBinaryPacked), ie == Encoding::kDeltaBinaryPacked) << what;  // id
+          EXPECT_FALSE(has(10, Encoding::kDeltaBinaryPacked)) << what;  // doubles stay PLAIN
+          if (!dict) EXPECT_EQ(has(15, be), true) << what;              // bin: unique values
+        }
+      }
+    }
+  }
+  WriterOptions bad;
+  bad.integer_encoding = Encoding::kDeltaByteArray;
+  std::vector<uint8_t> bytes;
+  EXPECT_TRUE(ParquetWriter::OpenBuffer(&bytes, batch->schema(), bad).status().IsInvalidArgument());
+  bad = WriterOptions();
+  bad.byte_array_encoding = Encoding::kRleDictionary;
+  EXPECT_TRUE(ParquetWriter::OpenBuffer(&bytes, batch->schema(), bad).status().IsInvalidArgument());
+}
+
+TEST(ParquetWriterTest, SizeStatisticsCountBytesAndLevels) {
+  using namespace col;
+  auto schema = std::make_shared<Schema>(std::vector<FieldPtr>{MakeField("s", Utf8()), MakeField("id", Int64(), false),
+                                                               MakeField("l", List(Int32()))});
+  BinaryBuilder s(Utf8());
+  Int64Builder id(Int64());
+  auto l = MakeBuilder(List(Int32()));
+  auto* lb = static_cast<ListBuilder*>(l.get());
+  // s: "a", null, "bcd", ""; l: [1, null], null, [], [7]
+  s.Append("a");
+  s.AppendNull();
+  s.Append("bcd");
+  s.Append("");
+  for (int i = 0; i < 4; ++i) id.Append(i);
+  lb->Append();
+  static_cast<Int32Builder*>(lb->value_builder())->Append(1);
+  lb->value_builder()->AppendNull();
+  lb->AppendNull();
+  lb->Append();
+  lb->Append();
+  static_cast<Int32Builder*>(lb->value_builder())->Append(7);
+  auto batch = RecordBatch::Make(schema, {s.Finish(), id.Finish(), l->Finish()}, 4);
+  ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+  std::vector<uint8_t> bytes;
+  auto w = ParquetWriter::OpenBuffer(&bytes, schema);
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->WriteBatch(**batch).ok());
+  ASSERT_TRUE((*w)->Close().ok());
+  auto r = ParquetReader::OpenBuffer(std::make_shared<std::vector<uint8_t>>(bytes), "size.parquet");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const auto& cols = (*r)->metadata().row_groups[0].columns;
+  const auto& zs = *cols[0].meta_data->size_statistics;
+  EXPECT_EQ(zs.unencoded_byte_array_data_bytes, 4);
+  EXPECT_EQ(zs.definition_level_histogram, (std::vector<int64_t>{1, 3}));
+  EXPECT_TRUE(zs.repetition_level_histogram.empty());
+  const auto& zi = *cols[1].meta_data->size_statistics;  // required, flat: nothing to count
+  EXPECT_FALSE(zi.unencoded_byte_array_data_bytes.has_value());
+  EXPECT_TRUE(zi.definition_level_histogram.empty());
+  // l.list.element: max_def 3 (list null 0, empty 1, element null 2, value 3), max_rep 1.
+  const auto& zl = *cols[2].meta_data->size_statistics;
+  EXPECT_EQ(zl.definition_level_histogram, (std::vector<int64_t>{1, 1, 1, 2}));
+  EXPECT_EQ(zl.repetition_level_histogram, (std::vector<int64_t>{4, 1}));
+  EXPECT_NE(DescribeMetadata(**r).find("\"size_statistics\""), std::string::npos);
+  WriterOptions off;
+  off.size_statistics = false;
+  bytes.clear();
+  w = ParquetWriter::OpenBuffer(&bytes, schema, off);
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->WriteBatch(**batch).ok());
+  ASSERT_TRUE((*w)->Close().ok());
+  r = ParquetReader::OpenBuffer(std::make_shared<std::vector<uint8_t>>(bytes), "size.parquet");
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE((*r)->metadata().row_groups[0].columns[0].meta_data->size_statistics.has_value());
+}
+
+// Numeric columns get a dictionary when their distinct values are few (bit-exact: NaN, -0.0
+// and +0.0 stay distinct), and keep PLAIN when nearly every value differs.
+TEST(ParquetWriterTest, NumericDictionaryWhenItPays) {
+  using namespace col;
+  auto schema = std::make_shared<Schema>(std::vector<FieldPtr>{
+      MakeField("few", Int32()), MakeField("many", Int64(), false), MakeField("d", Float64()), MakeField("i8", Int8())});
+  Int32Builder few(Int32());
+  Int64Builder many(Int64());
+  Float64Builder d(Float64());
+  Int8Builder i8(Int8());
+  const double specials[] = {0.0, -0.0, std::nan(""), 1.5, -std::numeric_limits<double>::infinity()};
+  for (int i = 0; i < 5000; ++i) {
+    if (i % 10 == 0) few.AppendNull(); else few.Append(i % 37 - 18);
+    many.Append(int64_t{i} * 1000003);
+    d.Append(specials[i % 5]);
+    i8.Append(static_cast<int8_t>(i % 3 - 1));
+  }
+  auto batch = RecordBatch::Make(schema, {few.Finish(), many.Finish(), d.Finish(), i8.Finish()}, 5000);
+  ASSERT_TRUE(batch.ok());
+  std::vector<uint8_t> bytes;
+  WriterOptions o;
+  o.max_page_rows = 700;
+  auto w = ParquetWriter::OpenBuffer(&bytes, schema, o);
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->WriteBatch(**batch).ok());
+  ASSERT_TRUE((*w)->Close().ok());
+  EXPECT_EQ(ReadBack(bytes), Json(**batch));
+  auto r = ParquetReader::OpenBuffer(std::make_shared<std::vector<uint8_t>>(bytes), "numdict.parquet");
+  ASSERT_TRUE(r.ok());
+  const auto& cols = (*r)->metadata().row_groups[0].columns;
+  auto dict = [&](int c) { return cols[c].meta_data->dictionary_page_offset.has_value(); };
+  EXPECT_TRUE(dict(0));
+  EXPECT_FALSE(dict(1));
+  EXPECT_TRUE(dict(2));
+  EXPECT_TRUE(dict(3));
+  // Statistics still come from the values: few in [-18, 18].
+  int32_t lo, hi;
+  std::memcpy(&lo, cols[0].meta_data->statistics->min_value->data(), 4);
+  std::memcpy(&hi, cols[0].meta_data->statistics->max_value->data(), 4);
+  EXPECT_EQ(lo, -18);
+  EXPECT_EQ(hi, 18);
+  // Batched reads of dictionary pages.
+  std::vector<std::string> got;
+  ASSERT_TRUE((*r)->ReadRowGroupBatches(0, 333, {}, [&](std::shared_ptr<RecordBatch> b) {
+    for (auto& l : Json(*b)) got.push_back(l);
+    return base::Status::OK();
+  }).ok());
+  EXPECT_EQ(got, Json(**batch));
+}
+
 }  // namespace
 }  // namespace tide::format::parquet
