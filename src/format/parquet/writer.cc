@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <string_view>
@@ -100,6 +101,17 @@ Status AddField(const col::Field& f, bool force_required, std::vector<SchemaElem
   SchemaElement e;
   e.name = f.name();
   e.repetition = (f.nullable() && !force_required) ? Repetition::kOptional : Repetition::kRequired;
+  // Field ids (Arrow's "PARQUET:field_id" metadata key) let readers match columns by id instead
+  // of by name, as Delta column mapping in id mode and Iceberg do.
+  for (const auto& [key, value] : f.metadata()) {
+    if (key != kFieldIdMetadataKey) continue;
+    int32_t id = 0;
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), id);
+    if (ec != std::errc() || end != value.data() + value.size()) {
+      return Status::InvalidArgument("column " + f.name() + ": field id '" + value + "' is not a 32-bit integer");
+    }
+    e.field_id = id;
+  }
   const col::DataType& t = *f.type();
   auto integer = [&](PhysicalType p, int bits, bool is_signed, std::optional<ConvertedType> ct) {
     e.type = p;

@@ -111,7 +111,11 @@ class ParquetWriter {
 // kept except "ARROW:schema" (it describes the original physical layout).
 base::Status RewriteParquetFile(const std::string& in, const std::string& out, const WriterOptions& options = {});
 
-// Columnar schema → Parquet schema elements (root first), per the mapping above.
+// Field metadata key whose value (a decimal int32) becomes the Parquet field_id of the column.
+inline constexpr const char* kFieldIdMetadataKey = "PARQUET:field_id";
+
+// Columnar schema → Parquet schema elements (root first), per the mapping above; a field with
+// kFieldIdMetadataKey metadata gets that field_id (InvalidArgument when it is not an int32).
 base::Result<std::vector<SchemaElement>> ToParquetSchema(const columnar::Schema& schema);
 
 }  // namespace tide::format::parquet

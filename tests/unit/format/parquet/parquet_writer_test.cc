@@ -5,6 +5,8 @@
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <map>
+#include <optional>
 
 #include "columnar/builder.h"
 #include "columnar/json.h"
@@ -444,6 +446,54 @@ TEST(ParquetWriterTest, NumericDictionaryWhenItPays) {
     return base::Status::OK();
   }).ok());
   EXPECT_EQ(got, Json(**batch));
+}
+
+}  // namespace
+}  // namespace tide::format::parquet
+
+namespace tide::format::parquet {
+namespace {
+
+// Field ids given as "PARQUET:field_id" metadata land in the file's schema (top level, in
+// structs and in list elements) so id-based readers (Delta column mapping "id" mode) find them.
+TEST(ParquetWriterFieldIds, WrittenFromFieldMetadata) {
+  using namespace tide::columnar;
+  KeyValueMetadata id7 = {{kFieldIdMetadataKey, "7"}};
+  KeyValueMetadata id9 = {{kFieldIdMetadataKey, "9"}};
+  auto schema = std::make_shared<Schema>(std::vector<FieldPtr>{
+      MakeField("a", Int64(), true, id7), MakeField("s", Struct({MakeField("x", Int32(), true, id9)})),
+      MakeField("plain", Utf8())});
+  auto elements = ToParquetSchema(*schema);
+  ASSERT_TRUE(elements.ok()) << elements.status().ToString();
+  std::map<std::string, std::optional<int32_t>> ids;
+  for (const auto& e : *elements) ids[e.name] = e.field_id;
+  EXPECT_EQ(ids["a"], 7);
+  EXPECT_EQ(ids["x"], 9);
+  EXPECT_EQ(ids["plain"], std::nullopt);
+
+  std::vector<uint8_t> bytes;
+  auto writer = ParquetWriter::OpenBuffer(&bytes, schema);
+  ASSERT_TRUE(writer.ok());
+  ASSERT_TRUE((*writer)->Close().ok());
+  auto reader = ParquetReader::OpenBuffer(std::make_shared<const std::vector<uint8_t>>(bytes), "ids.parquet");
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  bool found = false;
+  for (const auto& e : (*reader)->metadata().schema) {
+    if (e.name == "a") {
+      found = true;
+      EXPECT_EQ(e.field_id, 7);
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST(ParquetWriterFieldIds, RejectsNonIntegerId) {
+  using namespace tide::columnar;
+  auto schema = std::make_shared<Schema>(
+      std::vector<FieldPtr>{MakeField("a", Int64(), true, KeyValueMetadata{{kFieldIdMetadataKey, "x1"}})});
+  auto elements = ToParquetSchema(*schema);
+  ASSERT_FALSE(elements.ok());
+  EXPECT_NE(elements.status().message().find("field id 'x1'"), std::string::npos) << elements.status().ToString();
 }
 
 }  // namespace
