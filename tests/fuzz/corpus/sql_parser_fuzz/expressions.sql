@@ -1,0 +1,2 @@
+SELECT CASE WHEN a IS NOT NULL THEN transform(xs, x -> x + 1)[0] ELSE CAST(b AS DOUBLE) END, s.f.g, m['k'], -x^2, a NOT BETWEEN 1 AND 2, b NOT ILIKE 'a!%' ESCAPE '!', X'0AFF', 1.5BD, 7L, 1e3D, 'it''s' "x", TIMESTAMP_NTZ '2024-01-01', count(DISTINCT a) FILTER (WHERE b > 0), c::int, EXISTS (SELECT 1), d IN (SELECT 1) /* c /* n */ */ -- x
+FROM a LEFT SEMI JOIN b USING (k) CROSS JOIN delta.`/p` VERSION AS OF 2 p

@@ -1,0 +1,1 @@
+SELECT 'unterminated; SELECT `a``b`, X'0G', 1.5x, /* /* nested */ still open

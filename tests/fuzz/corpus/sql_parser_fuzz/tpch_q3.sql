@@ -1,0 +1,1 @@
+SELECT l_orderkey, sum(l_extendedprice * (1 - l_discount)) AS revenue FROM customer, orders, lineitem WHERE c_mktsegment = 'BUILDING' AND o_orderdate < date '1995-03-15' GROUP BY l_orderkey ORDER BY revenue DESC LIMIT 10
