@@ -122,7 +122,9 @@ struct CommitInfo {
   std::optional<int64_t> timestamp;             // ms since the epoch
   std::optional<int64_t> in_commit_timestamp;   // inCommitTimestamp feature
   std::optional<std::string> operation;         // "WRITE", "DELETE", "MERGE", "OPTIMIZE", ...
-  std::map<std::string, std::string> operation_parameters;  // values as JSON text
+  // Values as JSON text: a string parameter keeps its quotes ({"mode", "\"Append\""}), Spark's
+  // JSON-in-a-string values stay strings ({"partitionBy", "\"[]\""}).
+  std::map<std::string, std::string> operation_parameters;
   std::map<std::string, std::string> operation_metrics;     // values as strings (Spark style)
   std::optional<std::string> engine_info;       // "Tide/0.1.0"
   std::optional<int64_t> read_version;
@@ -186,7 +188,8 @@ std::string SerializeCommit(const std::vector<Action>& actions);
 base::Result<std::string> DecodeFilePath(std::string_view path);
 
 // URI-encodes a relative file path for add/remove actions (spaces, '%', and characters outside
-// RFC 3986's unreserved and '/' set are %XX-escaped), the inverse of DecodeFilePath.
+// RFC 3986's unreserved set, '/' and '=' are %XX-escaped; '=' stays readable in Hive-style
+// partition directories, as Spark writes it), the inverse of DecodeFilePath.
 std::string EncodeFilePath(std::string_view relative_path);
 
 }  // namespace tide::table
