@@ -37,6 +37,29 @@ step "tide topic describe orders"
 step "tide consume orders --from-beginning --exit-at-end"
 "$TIDE" consume orders --from-beginning --exit-at-end -b "$KAFKA"
 
+TABLE="$DATA_DIR/tables/orders"
+step "tide table create $TABLE   (a Delta Lake table, partitioned by customer)"
+"$TIDE" table create "$TABLE" --schema 'order_id BIGINT NOT NULL, customer STRING, amount DECIMAL(10,2)' \
+  --partition-by customer
+printf '%s\n' '{"order_id":1,"customer":"alice","amount":"12.50"}' '{"order_id":2,"customer":"bob","amount":"7.25"}' \
+  '{"order_id":3,"customer":"carol","amount":"99.00"}' >"$DATA_DIR/orders-1.json"
+printf '%s\n' 'order_id,customer,amount' '4,alice,3.10' '5,dave,42.00' >"$DATA_DIR/orders-2.csv"
+
+step "tide table append $TABLE orders-1.json; tide table append $TABLE orders-2.csv"
+"$TIDE" table append "$TABLE" "$DATA_DIR/orders-1.json"
+"$TIDE" table append "$TABLE" "$DATA_DIR/orders-2.csv"
+
+step "tide table cat $TABLE --where \"customer = 'alice'\""
+"$TIDE" table cat "$TABLE" --where "customer = 'alice'"
+
+step "tide table optimize $TABLE; tide table history $TABLE"
+"$TIDE" table optimize "$TABLE" | head -n 1   # alice's two small files become one
+"$TIDE" table history "$TABLE" | cut -c1-150
+
+step "tide table cat $TABLE --version 1   (time travel: before the second append) and tide table check"
+"$TIDE" table cat "$TABLE" --version 1
+"$TIDE" table check "$TABLE"
+
 step "curl http://$HTTP/metrics   (Kafka and process metrics, Prometheus text format)"
 curl -sf "http://$HTTP/metrics" | grep -E '^(tide_kafka_requests_total|tide_kafka_produced|tide_kafka_connections|tide_build_info|process_resident)' | head -n 12
 
