@@ -56,7 +56,9 @@ void AppendTimestamp(int64_t v, TimeUnit unit, bool utc, std::string* out) {
   const int64_t per_second = unit == TimeUnit::kNano ? 1000000000LL : 1000000LL;
   const int64_t per_day = per_second * 86400;
   const int64_t days = FloorDiv(v, per_day);
-  const int64_t in_day = v - days * per_day;
+  // The floor remainder, computed without days * per_day, which overflows near INT64_MIN.
+  int64_t in_day = v % per_day;
+  if (in_day < 0) in_day += per_day;
   AppendDate(days, out);
   out->push_back('T');
   AppendTimeOfDay(in_day, per_second, unit == TimeUnit::kNano ? 9 : 6, out);
@@ -299,6 +301,16 @@ base::Status WriteJsonLines(const RecordBatch& batch, std::ostream& out) {
     if (!out) return base::Status::IoError("writing JSON lines: output stream failed");
   }
   return base::Status::OK();
+}
+
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
+  // H. Hinnant's days_from_civil: shift the year to start in March so leap days come last.
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
 std::string FormatDate32(int32_t days) {

@@ -45,6 +45,9 @@ base::Status WriteJsonLines(const RecordBatch& batch, std::ostream& out);
 
 // Formatting helpers shared with other writers.
 std::string FormatDate32(int32_t days);
+// Days since 1970-01-01 of a proleptic Gregorian date (any year; the inverse of FormatDate32's
+// calendar arithmetic), for parsers of date and timestamp text.
+int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day);
 std::string FormatTimestamp(int64_t value, TimeUnit unit, bool utc_adjusted);
 std::string FormatDecimal128(__int128 unscaled, int scale);
 std::string Base64Encode(std::string_view bytes);

@@ -465,13 +465,17 @@ struct Inferred {
   enum Kind { kUnknown, kBool, kLong, kDouble, kString, kStruct, kArray } kind = kUnknown;
   bool all_timestamps = true;  // strings: every value so far parses as a timestamp with a time
   bool any_zone = false;
-  std::vector<std::pair<std::string, Inferred>> fields;  // struct, first-seen order
+  // Struct members in first-seen order: names and types side by side (a vector of pairs
+  // holding the incomplete Inferred type is not portable; a vector of Inferred is).
+  std::vector<std::string> field_names;
+  std::vector<Inferred> field_types;
   std::vector<Inferred> element;                         // array: 0 or 1 entries
 
   void Widen() {
     kind = kString;
     all_timestamps = false;
-    fields.clear();
+    field_names.clear();
+    field_types.clear();
     element.clear();
   }
 
@@ -508,12 +512,13 @@ struct Inferred {
       for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
         std::string name(it->name.GetString(), it->name.GetStringLength());
         Inferred* slot = nullptr;
-        for (auto& f : fields) {
-          if (f.first == name) slot = &f.second;
+        for (size_t i = 0; i < field_names.size(); ++i) {
+          if (field_names[i] == name) slot = &field_types[i];
         }
         if (!slot) {
-          fields.emplace_back(name, Inferred{});
-          slot = &fields.back().second;
+          field_names.push_back(std::move(name));
+          field_types.emplace_back();
+          slot = &field_types.back();
         }
         if (!slot->Add(it->value, depth + 1)) return false;
       }
@@ -541,7 +546,9 @@ struct Inferred {
         return all_timestamps ? columnar::Timestamp(columnar::TimeUnit::kMicro, any_zone) : columnar::Utf8();
       case kStruct: {
         std::vector<columnar::FieldPtr> children;
-        for (const auto& f : fields) children.push_back(columnar::MakeField(f.first, f.second.Type()));
+        for (size_t i = 0; i < field_names.size(); ++i) {
+          children.push_back(columnar::MakeField(field_names[i], field_types[i].Type()));
+        }
         return columnar::Struct(std::move(children));
       }
       case kArray: return columnar::List(element.empty() ? columnar::Utf8() : element[0].Type());
@@ -577,7 +584,9 @@ Result<std::shared_ptr<const columnar::Schema>> InferJsonSchema(std::string_view
     if (!row.Add(doc, 0)) return Status::InvalidArgument(where + ": nested deeper than " + std::to_string(kMaxDepth) + " levels");
   }
   std::vector<columnar::FieldPtr> fields;
-  for (const auto& f : row.fields) fields.push_back(columnar::MakeField(f.first, f.second.Type()));
+  for (size_t i = 0; i < row.field_names.size(); ++i) {
+    fields.push_back(columnar::MakeField(row.field_names[i], row.field_types[i].Type()));
+  }
   return std::make_shared<const columnar::Schema>(std::move(fields));
 }
 

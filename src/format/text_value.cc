@@ -30,16 +30,6 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
 bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 unsigned DaysInMonth(int64_t y, unsigned m) {
@@ -81,7 +71,7 @@ bool ParseDatePrefix(std::string_view s, size_t* pos, int64_t* days) {
   if (p >= s.size() || s[p] != '-') return false;
   ++p;
   if (!Digits(s, &p, 2, &day) || day < 1 || day > DaysInMonth(year, static_cast<unsigned>(month))) return false;
-  *days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  *days = columnar::DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   *pos = p;
   return true;
 }

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "base/json_writer.h"
+#include "base/strings.h"
 #include "table/json_util.h"
 
 namespace tide::table {
@@ -13,12 +14,6 @@ namespace col = tide::columnar;
 using base::Result;
 using base::Status;
 using json::Value;
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string Trim(std::string_view s) {
   size_t b = s.find_first_not_of(" \t");
@@ -33,7 +28,7 @@ Status ColumnError(const std::string& path, std::string_view what) {
 
 // "decimal(10,2)", "decimal" -> (10, 0).
 Result<col::TypePtr> ParseDecimalName(std::string_view name, const std::string& path) {
-  std::string s = Lower(Trim(name));
+  std::string s = base::AsciiLower(Trim(name));
   if (s == "decimal") return col::Decimal(10, 0);
   size_t open = s.find('(');
   size_t close = s.rfind(')');
@@ -66,7 +61,7 @@ Result<col::TypePtr> ParseDecimalName(std::string_view name, const std::string& 
 }
 
 Result<col::TypePtr> PrimitiveFromName(std::string_view name, const std::string& path) {
-  std::string s = Lower(name);
+  std::string s = base::AsciiLower(name);
   if (s == "byte" || s == "tinyint") return col::Int8();
   if (s == "short" || s == "smallint") return col::Int16();
   if (s == "integer" || s == "int") return col::Int32();
@@ -294,7 +289,7 @@ class DdlParser {
   bool Keyword(std::string_view kw) {
     SkipWs();
     std::string_view t = Token();
-    if (Lower(t) == kw) {
+    if (base::AsciiLower(t) == kw) {
       pos_ += t.size();
       return true;
     }
@@ -353,7 +348,7 @@ class DdlParser {
   Result<col::TypePtr> Type() {
     SkipWs();
     size_t start = pos_;
-    std::string t = Lower(Token());
+    std::string t = base::AsciiLower(Token());
     if (t.empty()) return Error("a type");
     pos_ += t.size();
     if (t == "array") {
@@ -397,7 +392,7 @@ class DdlParser {
       return col::Decimal(p, s);
     }
     if (t == "varchar" || t == "char") {
-      TIDE_RETURN_IF_ERROR(Expect('(', "'(' after " + Lower(t)));
+      TIDE_RETURN_IF_ERROR(Expect('(', "'(' after " + base::AsciiLower(t)));
       TIDE_ASSIGN_OR_RETURN(int n, Int());
       (void)n;
       TIDE_RETURN_IF_ERROR(Expect(')', "')'"));
@@ -507,7 +502,7 @@ Result<col::Schema> ParseDdl(std::string_view ddl) {
   // Duplicate names (case-insensitive, as Spark resolves columns) are refused.
   for (size_t i = 0; i < fields.size(); ++i) {
     for (size_t j = 0; j < i; ++j) {
-      if (Lower(fields[i]->name()) == Lower(fields[j]->name())) {
+      if (base::AsciiLower(fields[i]->name()) == base::AsciiLower(fields[j]->name())) {
         return Status::InvalidArgument("DDL: duplicate column '" + fields[i]->name() + "'");
       }
     }
@@ -559,7 +554,7 @@ col::FieldPtr WithFieldMetadata(const col::Field& field, std::string_view key, s
 Result<ColumnMappingMode> ParseColumnMappingMode(const std::map<std::string, std::string>& configuration) {
   auto it = configuration.find("delta.columnMapping.mode");
   if (it == configuration.end()) return ColumnMappingMode::kNone;
-  std::string m = Lower(it->second);
+  std::string m = base::AsciiLower(it->second);
   if (m == "none" || m.empty()) return ColumnMappingMode::kNone;
   if (m == "name") return ColumnMappingMode::kName;
   if (m == "id") return ColumnMappingMode::kId;

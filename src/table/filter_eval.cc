@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cctype>
 
+#include "base/strings.h"
 #include "table/partition.h"
 
 namespace tide::table::filtereval {
@@ -13,12 +14,6 @@ namespace col = tide::columnar;
 using base::Result;
 using base::Status;
 using T = col::TypeId;
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 __int128 Pow10(int n) {
   __int128 v = 1;
@@ -32,7 +27,7 @@ double ToDouble(const Bound& b) {
 }
 
 std::optional<double> ParseDouble(const std::string& s) {
-  std::string l = Lower(s);
+  std::string l = base::AsciiLower(s);
   if (l == "nan") return std::nan("");
   if (l == "infinity" || l == "inf") return INFINITY;
   if (l == "-infinity" || l == "-inf") return -INFINITY;
@@ -113,7 +108,7 @@ Result<Bound> BindLiteral(const col::DataType& type, const ScanLiteral& lit, con
     }
     case T::kBoolean: {
       if (const auto* v = std::get_if<bool>(&lit)) { b.i = *v ? 1 : 0; return b; }
-      std::string l = Lower(text);
+      std::string l = base::AsciiLower(text);
       if (l == "true" || l == "1") { b.i = 1; return b; }
       if (l == "false" || l == "0") { b.i = 0; return b; }
       return Incomparable(column, type, "'" + text + "' is not a boolean");
@@ -189,8 +184,8 @@ const col::Field* ResolveField(const col::Schema& schema, const std::string& col
   // Whole name first (a top-level column may contain dots), then dotted struct paths.
   auto find = [](const std::vector<col::FieldPtr>& fields, const std::string& name) -> int {
     for (size_t i = 0; i < fields.size(); ++i) if (fields[i]->name() == name) return static_cast<int>(i);
-    std::string l = Lower(name);
-    for (size_t i = 0; i < fields.size(); ++i) if (Lower(fields[i]->name()) == l) return static_cast<int>(i);
+    std::string l = base::AsciiLower(name);
+    for (size_t i = 0; i < fields.size(); ++i) if (base::AsciiLower(fields[i]->name()) == l) return static_cast<int>(i);
     return -1;
   };
   if (indexes) indexes->clear();

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "base/json_writer.h"
+#include "base/strings.h"
 #include "columnar/builder.h"
 #include "columnar/json.h"
 #include "table/time_util.h"
@@ -16,12 +17,6 @@ namespace {
 namespace col = tide::columnar;
 using base::Result;
 using base::Status;
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool NeedsEscape(unsigned char c) {
   if (c < 0x20 || c == 0x7F) return true;
@@ -45,7 +40,7 @@ std::optional<T> ParseInt(std::string_view s) {
 }
 
 std::optional<double> ParseDouble(std::string_view s) {
-  std::string l = Lower(s);
+  std::string l = base::AsciiLower(s);
   if (l == "nan") return std::nan("");
   if (l == "infinity" || l == "+infinity" || l == "inf") return INFINITY;
   if (l == "-infinity" || l == "-inf") return -INFINITY;
@@ -195,7 +190,7 @@ Result<col::ArrayPtr> MakePartitionColumn(const col::TypePtr& type, const std::o
   auto bad = [&]() { return BadValue(column_name, v, *type); };
   switch (type->id()) {
     case T::kBoolean: {
-      std::string l = Lower(v);
+      std::string l = base::AsciiLower(v);
       if (l != "true" && l != "false") return bad();
       auto* b = static_cast<col::BooleanBuilder*>(builder.get());
       for (int64_t i = 0; i < length; ++i) b->Append(l == "true");

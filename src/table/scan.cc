@@ -7,6 +7,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "base/strings.h"
 #include "format/parquet/reader.h"
 #include "table/array_ops.h"
 #include "table/data_skipping.h"
@@ -22,12 +23,6 @@ namespace pq = tide::format::parquet;
 using base::Result;
 using base::Status;
 using T = col::TypeId;
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // The Parquet schema tree with field ids (FileMetaData.schema is flattened depth-first).
 struct PqNode {
@@ -63,9 +58,9 @@ int MatchField(const std::vector<col::FieldPtr>& file_fields, const std::vector<
   for (size_t i = 0; i < file_fields.size(); ++i) {
     if (file_fields[i]->name() == name) return static_cast<int>(i);
   }
-  std::string l = Lower(name);
+  std::string l = base::AsciiLower(name);
   for (size_t i = 0; i < file_fields.size(); ++i) {
-    if (Lower(file_fields[i]->name()) == l) return static_cast<int>(i);
+    if (base::AsciiLower(file_fields[i]->name()) == l) return static_cast<int>(i);
   }
   return -1;
 }
@@ -218,7 +213,7 @@ Result<ColumnFilter> ParseColumnFilter(std::string_view text) {
   auto word = [&](std::string_view w) {
     size_t save = i;
     ws();
-    if (Lower(text.substr(i, w.size())) == w &&
+    if (base::AsciiLower(text.substr(i, w.size())) == w &&
         (i + w.size() == text.size() || !std::isalnum(static_cast<unsigned char>(text[i + w.size()])))) {
       i += w.size();
       return true;
@@ -267,7 +262,7 @@ Result<ColumnFilter> ParseColumnFilter(std::string_view text) {
     f.value = s;
     return f;
   }
-  std::string l = Lower(lit);
+  std::string l = base::AsciiLower(lit);
   if (l == "true" || l == "false") {
     f.value = l == "true";
     return f;
@@ -326,7 +321,7 @@ Status ApplyFilter(const col::ArrayData& column, const ColumnFilter& filter, std
     std::string part = filter.column.substr(dot + 1, next == std::string::npos ? std::string::npos : next - dot - 1);
     int idx = -1;
     for (size_t k = 0; k < t->children().size(); ++k) {
-      if (Lower(t->children()[k]->name()) == Lower(part)) idx = static_cast<int>(k);
+      if (base::AsciiLower(t->children()[k]->name()) == base::AsciiLower(part)) idx = static_cast<int>(k);
     }
     if (idx < 0) break;
     path.push_back(idx);
@@ -351,7 +346,7 @@ Result<ScanPlan> PlanScan(const Snapshot& snapshot, const ScanOptions& options) 
       int idx = schema.FieldIndex(name);
       if (idx < 0) {
         for (int i = 0; i < schema.num_fields(); ++i) {
-          if (Lower(schema.field(i)->name()) == Lower(name)) idx = i;
+          if (base::AsciiLower(schema.field(i)->name()) == base::AsciiLower(name)) idx = i;
         }
       }
       if (idx < 0) {

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "base/strings.h"
 #include "columnar/json.h"
 
 namespace tide::table {
@@ -13,14 +14,6 @@ namespace col = tide::columnar;
 using base::Status;
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 // Byte length of the first `n` code points of `s` (all of s when it has fewer).
 size_t PrefixBytes(std::string_view s, int32_t n) {
@@ -265,9 +258,9 @@ void SelectFirst(Node* n, int64_t* budget) {
 
 void SelectPath(std::vector<std::unique_ptr<Node>>& nodes, const std::vector<std::string>& path, size_t depth) {
   if (depth >= path.size()) return;
-  const std::string want = Lower(path[depth]);
+  const std::string want = base::AsciiLower(path[depth]);
   for (auto& n : nodes) {
-    if (Lower(n->logical) != want) continue;
+    if (base::AsciiLower(n->logical) != want) continue;
     if (depth + 1 == path.size()) {
       SelectAll(n.get());
     } else if (n->is_struct) {

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "base/clock.h"
+#include "base/strings.h"
 #include "columnar/json.h"
 #include "table/delta_schema.h"
 #include "table/log_store.h"
@@ -30,14 +31,6 @@ BatchSource VectorSource(std::vector<std::shared_ptr<col::RecordBatch>> batches)
 }
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------- column mapping on create
 
@@ -159,7 +152,7 @@ class PredicateLexer {
   bool Keyword(std::string_view kw) {
     Skip();
     if (pos_ + kw.size() > s_.size()) return false;
-    if (Lower(s_.substr(pos_, kw.size())) != Lower(kw)) return false;
+    if (base::AsciiLower(s_.substr(pos_, kw.size())) != base::AsciiLower(kw)) return false;
     const size_t after = pos_ + kw.size();
     if (after < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[after])) || s_[after] == '_')) return false;
     pos_ = after;
@@ -273,9 +266,9 @@ Result<PartitionPredicate> PartitionPredicate::Parse(std::string_view text, cons
     TIDE_ASSIGN_OR_RETURN(std::string column, lx.Ident());
     const col::Field* field = nullptr;
     for (const auto& p : partition_columns) {
-      if (Lower(p) != Lower(column)) continue;
+      if (base::AsciiLower(p) != base::AsciiLower(column)) continue;
       for (const auto& f : schema.fields()) {
-        if (Lower(f->name()) == Lower(p)) field = f.get();
+        if (base::AsciiLower(f->name()) == base::AsciiLower(p)) field = f.get();
       }
     }
     if (!field) {
@@ -376,7 +369,7 @@ Result<int64_t> DeltaTable::Create(const std::string& root, const col::Schema& s
   // Column names must be unique case-insensitively (Spark resolves them that way).
   for (int i = 0; i < schema.num_fields(); ++i) {
     for (int j = i + 1; j < schema.num_fields(); ++j) {
-      if (Lower(schema.field(i)->name()) == Lower(schema.field(j)->name())) {
+      if (base::AsciiLower(schema.field(i)->name()) == base::AsciiLower(schema.field(j)->name())) {
         return Status::InvalidArgument("create table " + root + ": column '" + schema.field(j)->name() +
                                        "' appears twice");
       }
@@ -386,7 +379,7 @@ Result<int64_t> DeltaTable::Create(const std::string& root, const col::Schema& s
   for (const auto& pc : partition_columns) {
     const col::Field* field = nullptr;
     for (const auto& f : schema.fields()) {
-      if (Lower(f->name()) == Lower(pc)) field = f.get();
+      if (base::AsciiLower(f->name()) == base::AsciiLower(pc)) field = f.get();
     }
     if (!field) {
       return Status::InvalidArgument("partition column '" + pc + "' is not in the schema (" + schema.ToString() + ")");
@@ -396,7 +389,7 @@ Result<int64_t> DeltaTable::Create(const std::string& root, const col::Schema& s
                                      "; partition columns must have a primitive type");
     }
     for (const auto& p : parts) {
-      if (Lower(p) == Lower(field->name())) return Status::InvalidArgument("partition column '" + pc + "' is listed twice");
+      if (base::AsciiLower(p) == base::AsciiLower(field->name())) return Status::InvalidArgument("partition column '" + pc + "' is listed twice");
     }
     parts.push_back(field->name());
   }

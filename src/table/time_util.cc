@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "columnar/json.h"
+
 namespace tide::table::timeutil {
 namespace {
 
@@ -40,20 +42,11 @@ size_t ParseDatePart(std::string_view s, int64_t* days) {
   if (m < 1 || m > 12 || d < 1 || d > kDays[m - 1]) return std::string_view::npos;
   bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
   if (m == 2 && d == 29 && !leap) return std::string_view::npos;
-  *days = DaysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
+  *days = columnar::DaysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
   return i;
 }
 
 }  // namespace
-
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
 
 std::optional<int32_t> ParseDate(std::string_view s) {
   int64_t days;

@@ -8,9 +8,6 @@
 
 namespace tide::table::timeutil {
 
-// Days since 1970-01-01 of a proleptic Gregorian date (any year).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
-
 struct ParsedTimestamp {
   int64_t micros = 0;        // since the epoch, in the stated zone (UTC when has_zone)
   bool has_zone = false;     // 'Z' or an offset was given (already applied to micros)

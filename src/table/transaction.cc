@@ -295,25 +295,22 @@ DurableSet FilesToSync(const std::string& root, const std::vector<table::AddFile
   return DurableSet{{files.begin(), files.end()}, {dirs.begin(), dirs.end()}};
 }
 
-// fsyncs the files (on up to 4 threads for large commits), then the directories.
-Status SyncDurableSet(const DurableSet& set) {
+// fsyncs `files` (on up to 4 threads for large commits).
+Status SyncFiles(const std::vector<std::string>& files) {
   constexpr size_t kPerThread = 16;
-  const size_t threads = std::min<size_t>(4, (set.files.size() + kPerThread - 1) / kPerThread);
-  if (threads <= 1) {
-    TIDE_RETURN_IF_ERROR(SyncPaths(set.files, false, true));
-  } else {
-    std::vector<std::vector<std::string>> parts(threads);
-    for (size_t i = 0; i < set.files.size(); ++i) parts[i % threads].push_back(set.files[i]);
-    std::vector<Status> results(threads);
-    std::vector<std::thread> workers;
-    for (size_t t = 1; t < threads; ++t) {
-      workers.emplace_back([&, t] { results[t] = SyncPaths(parts[t], false, true); });
-    }
-    results[0] = SyncPaths(parts[0], false, true);
-    for (auto& w : workers) w.join();
-    for (const auto& r : results) TIDE_RETURN_IF_ERROR(r);
+  const size_t threads = std::min<size_t>(4, (files.size() + kPerThread - 1) / kPerThread);
+  if (threads <= 1) return SyncPaths(files, false, true);
+  std::vector<std::vector<std::string>> parts(threads);
+  for (size_t i = 0; i < files.size(); ++i) parts[i % threads].push_back(files[i]);
+  std::vector<Status> results(threads);
+  std::vector<std::thread> workers;
+  for (size_t t = 1; t < threads; ++t) {
+    workers.emplace_back([&, t] { results[t] = SyncPaths(parts[t], false, true); });
   }
-  return SyncPaths(set.dirs, true, true);
+  results[0] = SyncPaths(parts[0], false, true);
+  for (auto& w : workers) w.join();
+  for (const auto& r : results) TIDE_RETURN_IF_ERROR(r);
+  return Status::OK();
 }
 
 }  // namespace
@@ -379,9 +376,16 @@ Result<CommitResult> Transaction::Commit(const std::string& operation,
       if (to_sync.empty()) {
         prepared.emplace(store.PreparePut(CommitFileName(version), body));
       } else {
+        // Three independent flushes at once: the commit temp file, the directories (entries
+        // of new files and partition directories) and the data files' contents. None depends
+        // on another; all must finish before the publish below.
         std::thread writer([&] { prepared.emplace(store.PreparePut(CommitFileName(version), body)); });
-        synced = SyncDurableSet(to_sync);
+        Status dirs_synced;
+        std::thread dirs([&] { dirs_synced = SyncPaths(to_sync.dirs, true, true); });
+        synced = SyncFiles(to_sync.files);
+        dirs.join();
         writer.join();
+        if (synced.ok()) synced = dirs_synced;
       }
       // On failure the prepared temp file (if any) is unlinked by its destructor.
       TIDE_RETURN_IF_ERROR(synced.WithContext("making the data files of version " + std::to_string(version) +

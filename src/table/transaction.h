@@ -7,7 +7,11 @@
 //
 // A transaction starts from a snapshot (its read version), collects actions and records what
 // it read (files, predicates over files, the whole table, app ids). Commit writes
-// `_delta_log/<read_version + 1>.json` with PutIfAbsent (fsynced, atomic create). When another
+// `_delta_log/<read_version + 1>.json` atomically (create-if-absent) and durably: in a first
+// round it fsyncs, in parallel, the commit's temp file, every data and change-data file it adds
+// and their directories; only then does it link the commit under its name and fsync
+// `_delta_log`. So a commit is never visible before everything it references is durable, and
+// writers need not fsync their files themselves (DataWriterOptions::sync). When another
 // writer got that version first (AlreadyExists), the winning commits are read and checked
 // against this transaction the way Delta's ConflictChecker does; with no conflict the same
 // actions are retried at the next free version, at most `max_attempts` times in all.

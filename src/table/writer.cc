@@ -11,6 +11,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "base/strings.h"
 #include "columnar/builder.h"
 #include "table/partition.h"
 #include "table/snapshot.h"
@@ -42,14 +43,6 @@ std::string GenerateUuid() {
 }
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 std::string Join(const std::string& prefix, const std::string& name) {
   return prefix.empty() ? name : prefix + "." + name;
@@ -166,10 +159,10 @@ Result<col::ArrayPtr> CastStruct(const col::ArrayPtr& a, const col::TypePtr& to,
   std::vector<bool> used(src_fields.size(), false);
   std::vector<col::ArrayPtr> children;
   for (const auto& df : dst_fields) {
-    const std::string want = Lower(df->name());
+    const std::string want = base::AsciiLower(df->name());
     int found = -1;
     for (size_t i = 0; i < src_fields.size(); ++i) {
-      if (Lower(src_fields[i]->name()) == want) {
+      if (base::AsciiLower(src_fields[i]->name()) == want) {
         if (found >= 0) {
           return Status::InvalidArgument("column '" + Join(path, df->name()) + "' appears twice in the data (" +
                                          src_fields[found]->name() + ", " + src_fields[i]->name() + ")");
@@ -332,10 +325,10 @@ Result<std::shared_ptr<col::RecordBatch>> ConformBatch(const col::RecordBatch& b
   std::vector<bool> used(in.num_fields(), false);
   std::vector<col::ArrayPtr> columns;
   for (const auto& tf : table_schema.fields()) {
-    const std::string want = Lower(tf->name());
+    const std::string want = base::AsciiLower(tf->name());
     int found = -1;
     for (int i = 0; i < in.num_fields(); ++i) {
-      if (Lower(in.field(i)->name()) != want) continue;
+      if (base::AsciiLower(in.field(i)->name()) != want) continue;
       if (found >= 0) {
         return Status::InvalidArgument("column '" + tf->name() + "' appears twice in the data (" +
                                        in.field(found)->name() + ", " + in.field(i)->name() + ")");
@@ -483,10 +476,10 @@ Result<std::vector<col::FieldPtr>> MergeFields(const std::vector<col::FieldPtr>&
   std::vector<col::FieldPtr> out;
   std::vector<bool> used(incoming.size(), false);
   for (const auto& tf : table) {
-    const std::string want = Lower(tf->name());
+    const std::string want = base::AsciiLower(tf->name());
     int found = -1;
     for (size_t i = 0; i < incoming.size(); ++i) {
-      if (Lower(incoming[i]->name()) == want) {
+      if (base::AsciiLower(incoming[i]->name()) == want) {
         if (found >= 0) {
           return Status::InvalidArgument("column '" + Join(path, tf->name()) + "' appears twice in the data");
         }
@@ -707,7 +700,7 @@ Result<std::unique_ptr<DataWriter>> DataWriter::Make(std::string table_root, con
   for (const auto& pc : metadata.partition_columns) {
     int found = -1;
     for (int i = 0; i < w->logical_->num_fields(); ++i) {
-      if (Lower(w->logical_->field(i)->name()) == Lower(pc)) found = i;
+      if (base::AsciiLower(w->logical_->field(i)->name()) == base::AsciiLower(pc)) found = i;
     }
     if (found < 0) {
       return Status::Corruption("partition column '" + pc + "' is not in the table schema " +

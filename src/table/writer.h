@@ -31,10 +31,12 @@
 // snappy.parquet` (Hive-escaped directory names; physical column names under column mapping),
 // a new file starts once the current one reaches the target size (rows per file estimated from
 // the bytes written per row so far, or from the rows' in-memory size for a new file; a large
-// batch is sliced to fit), and every file is fsync'ed before
-// Finish returns (and its directory), so a commit that references it is durable. Under column
-// mapping, files name columns by physical name, and fields carry "PARQUET:field_id" metadata
-// from delta.columnMapping.id (written as Parquet field ids once the Parquet writer honours it).
+// batch is sliced to fit). Durability: by default the files are not fsynced here, because
+// Transaction::Commit makes every added file and its directories durable itself, in parallel
+// with the commit file and before the commit's name appears (transaction.h); a caller that
+// hands the files to anything else sets `sync`. Under column mapping, files name columns by
+// physical name, and fields carry "PARQUET:field_id" metadata from delta.columnMapping.id,
+// which the Parquet writer stores as field ids.
 // Each AddFile has the encoded relative path, partitionValues (serialized strings, keyed by the
 // physical name), size, modificationTime, dataChange and stats (stats.h).
 //
@@ -98,8 +100,10 @@ struct DataWriterOptions {
   // Target bytes per file; 0 = delta.targetFileSize of the table, else kDefaultTargetFileSize.
   int64_t target_file_size = 0;
   bool data_change = true;
-  // fsync each file and its directory before Finish returns (durable commits).
-  bool sync = true;
+  // fsync each file and its directory before Finish returns. Off by default: commits through
+  // Transaction sync the files they add (in parallel with the commit file), which is one
+  // dependent flush fewer per commit.
+  bool sync = false;
   // Directory under the table root for the files ("" = the root; "_change_data" for CDC files).
   std::string subdirectory;
   // File name prefix ("part" for data files, "cdc" for change data files).

@@ -300,6 +300,15 @@ TEST_F(WriteDataFileTest, ColumnMappingUsesPhysicalNames) {
   auto reader = format::parquet::ParquetReader::Open(dir_.path() + "/" + *DecodeFilePath(a.path));
   ASSERT_TRUE(reader.ok());
   EXPECT_EQ((*reader)->schema().ToString(), "col-aaa BIGINT");
+  // delta.columnMapping.id is stored as the Parquet field id, so readers matching columns by
+  // id (column mapping "id" mode, Iceberg-compatible readers) find the column.
+  bool found = false;
+  for (const auto& e : (*reader)->metadata().schema) {
+    if (e.name != "col-aaa") continue;
+    found = true;
+    EXPECT_EQ(e.field_id, 1);
+  }
+  EXPECT_TRUE(found);
 }
 
 TEST_F(WriteDataFileTest, BoundsOpenFilesAcrossManyPartitions) {
