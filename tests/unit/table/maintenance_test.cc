@@ -79,9 +79,15 @@ TEST_F(MaintenanceTest, OptimizeCompactsSmallFilesPerPartition) {
   auto actions = ReadCommitActions(root(), r->version);
   ASSERT_TRUE(actions.ok());
   for (const auto& a : *actions) {
-    if (const auto* add = std::get_if<AddFile>(&a)) EXPECT_FALSE(add->data_change);
-    if (const auto* rm = std::get_if<RemoveFile>(&a)) EXPECT_FALSE(rm->data_change);
-    if (const auto* ci = std::get_if<CommitInfo>(&a)) EXPECT_EQ(ci->operation.value_or(""), "OPTIMIZE");
+    if (const auto* add = std::get_if<AddFile>(&a)) {
+      EXPECT_FALSE(add->data_change);
+    }
+    if (const auto* rm = std::get_if<RemoveFile>(&a)) {
+      EXPECT_FALSE(rm->data_change);
+    }
+    if (const auto* ci = std::get_if<CommitInfo>(&a)) {
+      EXPECT_EQ(ci->operation.value_or(""), "OPTIMIZE");
+    }
   }
   // Idempotent: nothing left to compact.
   auto again = Optimize(root());
@@ -266,7 +272,9 @@ TEST_F(MaintenanceTest, RestoreToVersionAndTimestamp) {
   auto actions = ReadCommitActions(root(), 5);
   ASSERT_TRUE(actions.ok());
   for (const auto& a : *actions) {
-    if (const auto* add = std::get_if<AddFile>(&a)) EXPECT_TRUE(add->data_change);
+    if (const auto* add = std::get_if<AddFile>(&a)) {
+      EXPECT_TRUE(add->data_change);
+    }
   }
   // By timestamp: version 1's commit time.
   auto ts = CommitTimestamp(root(), 1);

@@ -329,7 +329,9 @@ TEST(ParquetWriterTest, PageV2AndDeltaEncodingsRoundTrip) {
           };
           EXPECT_EQ(has(0, Encoding::kDeltaBinaryPacked), ie == Encoding::kDeltaBinaryPacked) << what;  // id
           EXPECT_FALSE(has(10, Encoding::kDeltaBinaryPacked)) << what;  // doubles stay PLAIN
-          if (!dict) EXPECT_EQ(has(15, be), true) << what;              // bin: unique values
+          if (!dict) {
+            EXPECT_EQ(has(15, be), true) << what;              // bin: unique values
+          }
         }
       }
     }
