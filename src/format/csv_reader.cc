@@ -335,23 +335,12 @@ CsvReader::CsvReader(std::istream* in, std::shared_ptr<const columnar::Schema> s
 CsvReader::~CsvReader() = default;
 Result<std::shared_ptr<columnar::RecordBatch>> CsvReader::Next() { return impl_->Next(); }
 
-namespace {
-Result<std::vector<std::shared_ptr<columnar::RecordBatch>>> ReadAll(CsvReader& reader) {
-  std::vector<std::shared_ptr<columnar::RecordBatch>> out;
-  for (;;) {
-    TIDE_ASSIGN_OR_RETURN(auto batch, reader.Next());
-    if (!batch) return out;
-    out.push_back(std::move(batch));
-  }
-}
-}  // namespace
-
 Result<std::vector<std::shared_ptr<columnar::RecordBatch>>> ReadCsv(std::string_view text,
                                                                     std::shared_ptr<const columnar::Schema> schema,
                                                                     CsvReadOptions options) {
   std::istringstream in{std::string(text)};
   CsvReader reader(&in, std::move(schema), std::move(options));
-  return ReadAll(reader);
+  return text::ReadAllBatches(reader);
 }
 
 Result<std::vector<std::shared_ptr<columnar::RecordBatch>>> ReadCsvFile(const std::string& path,
@@ -361,7 +350,7 @@ Result<std::vector<std::shared_ptr<columnar::RecordBatch>>> ReadCsvFile(const st
   if (!in) return Status::FromErrno(errno, "opening " + path);
   if (options.source_name == "<input>") options.source_name = path;
   CsvReader reader(&in, std::move(schema), std::move(options));
-  return ReadAll(reader);
+  return text::ReadAllBatches(reader);
 }
 
 }  // namespace tide::format

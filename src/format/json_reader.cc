@@ -430,23 +430,12 @@ JsonLinesReader::~JsonLinesReader() = default;
 Result<std::shared_ptr<columnar::RecordBatch>> JsonLinesReader::Next() { return impl_->Next(); }
 int64_t JsonLinesReader::lines_read() const { return impl_->line_no; }
 
-namespace {
-Result<std::vector<std::shared_ptr<columnar::RecordBatch>>> ReadAll(JsonLinesReader& reader) {
-  std::vector<std::shared_ptr<columnar::RecordBatch>> out;
-  for (;;) {
-    TIDE_ASSIGN_OR_RETURN(auto batch, reader.Next());
-    if (!batch) return out;
-    out.push_back(std::move(batch));
-  }
-}
-}  // namespace
-
 Result<std::vector<std::shared_ptr<columnar::RecordBatch>>> ReadJsonLines(std::string_view text,
                                                                           std::shared_ptr<const columnar::Schema> schema,
                                                                           JsonReadOptions options) {
   std::istringstream in{std::string(text)};
   JsonLinesReader reader(&in, std::move(schema), std::move(options));
-  return ReadAll(reader);
+  return text::ReadAllBatches(reader);
 }
 
 Result<std::vector<std::shared_ptr<columnar::RecordBatch>>> ReadJsonLinesFile(
@@ -455,7 +444,7 @@ Result<std::vector<std::shared_ptr<columnar::RecordBatch>>> ReadJsonLinesFile(
   if (!in) return Status::FromErrno(errno, "opening " + path);
   if (options.source_name == "<input>") options.source_name = path;
   JsonLinesReader reader(&in, std::move(schema), std::move(options));
-  return ReadAll(reader);
+  return text::ReadAllBatches(reader);
 }
 
 namespace {

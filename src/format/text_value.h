@@ -12,9 +12,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "base/result.h"
+#include "columnar/array.h"
 #include "columnar/builder.h"
 #include "columnar/type.h"
 
@@ -36,5 +40,17 @@ bool DecodeBase64(std::string_view text, std::string* bytes);
 
 // `text` as a JSON string for error messages, cut to 64 bytes ("…" appended when cut).
 std::string QuoteForError(std::string_view text);
+
+// Every remaining batch of a streaming reader (CsvReader, JsonLinesReader: Next() returns
+// nullptr at the end), stopping at the first error.
+template <typename Reader>
+base::Result<std::vector<std::shared_ptr<columnar::RecordBatch>>> ReadAllBatches(Reader& reader) {
+  std::vector<std::shared_ptr<columnar::RecordBatch>> out;
+  for (;;) {
+    TIDE_ASSIGN_OR_RETURN(auto batch, reader.Next());
+    if (!batch) return out;
+    out.push_back(std::move(batch));
+  }
+}
 
 }  // namespace tide::format::text
