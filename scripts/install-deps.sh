@@ -12,6 +12,7 @@ DEBIAN_PACKAGES=(
   # libraries
   libcli11-dev libyaml-cpp-dev rapidjson-dev librdkafka-dev libssl-dev
   zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev libbrotli-dev
+  libre2-dev libedit-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   kcat prometheus python3 python3-kafka curl nodejs npm
