@@ -22,6 +22,8 @@ void AddTopicCommands(CLI::App& app, CommandResult& result);
 void AddProduceConsumeCommands(CLI::App& app, CommandResult& result);
 void AddGroupCommands(CLI::App& app, CommandResult& result);
 void AddParquetCommands(CLI::App& app, CommandResult& result);
+void AddSqlCommand(CLI::App& app, CommandResult& result);   // tide sql (sql_command.cc)
+void AddGenCommands(CLI::App& app, CommandResult& result);  // tide gen tpch (gen_command.cc)
 // `tide table ...`: the subcommands live in three files, each adding its own to `table`.
 void AddTableReadCommands(CLI::App& table, CommandResult& result);         // cat, describe, history, check, files
 void AddTableWriteCommands(CLI::App& table, CommandResult& result);        // create, append, overwrite

@@ -48,6 +48,8 @@ int main(int argc, char** argv) {
   tide::cli::AddProduceConsumeCommands(app, result);
   tide::cli::AddGroupCommands(app, result);
   tide::cli::AddParquetCommands(app, result);
+  tide::cli::AddSqlCommand(app, result);
+  tide::cli::AddGenCommands(app, result);
   CLI::App* table = app.add_subcommand("table", "Create, change, inspect and maintain Delta Lake tables");
   table->require_subcommand(1);
   tide::cli::AddTableReadCommands(*table, result);

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/result.h"
@@ -39,9 +40,25 @@ class Catalog : public sql::Catalog {
   base::Status DropView(const std::string& name, bool if_exists);
   const std::string& data_dir() const { return data_dir_; }
 
+  // Rows per batch that path tables and direct Delta reads deliver (the session sets it from
+  // ExecSettings::batch_size).
+  void set_batch_rows(int64_t rows) { batch_rows_ = rows; }
+  // A catalog name of an external (CREATE TABLE ... LOCATION) table: the name maps to
+  // `location`, recorded in DATA_DIR/meta/tables/<name>.json. Forget removes the record only.
+  base::Status RegisterExternalTable(const std::string& name, const std::string& location);
+  base::Status ForgetExternalTable(const std::string& name);
+  // The external location of a name, if it has one.
+  std::optional<std::string> ExternalLocation(const std::string& name) const;
+  // The lower-cased, validated table name of a one-, two- (default.t) or three-part
+  // (spark_catalog.default.t) name; InvalidArgument/NotFound otherwise.
+  base::Result<std::string> TableName(const sql::QualifiedName& name) const;
+  // All views as (name, temporary): temporary ones first, then stored ones.
+  std::vector<std::pair<std::string, bool>> ListViews() const;
+
  private:
   std::string data_dir_;
   std::map<std::string, sql::ViewDefinition> temp_views_;
+  int64_t batch_rows_ = 65536;
 };
 
 }  // namespace tide::exec

@@ -77,6 +77,9 @@ class Session {
   std::unique_ptr<Catalog> catalog_;
   std::mutex running_mu_;
   std::shared_ptr<QueryContext> running_;
+  // Every SET key = value as written (Spark shows unknown keys back); the known ones also
+  // change options_.settings.
+  std::map<std::string, std::string> conf_;
 };
 
 }  // namespace tide::exec

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cstring>
 
@@ -126,10 +127,47 @@ std::string RenderHttpResponse(const HttpResponse& r, bool keep_alive) {
 
 HttpServer::HttpServer(EventLoop* loop, Options options) : loop_(loop), options_(options) {}
 
-HttpServer::~HttpServer() { Close(); }
+HttpServer::~HttpServer() {
+  *alive_ = false;
+  Close();
+}
 
 void HttpServer::Route(const std::string& method, const std::string& path, HttpHandler handler) {
   routes_[{method, path}] = std::move(handler);
+}
+
+void HttpServer::RouteDeferred(const std::string& method, const std::string& path, DeferredHttpHandler handler) {
+  deferred_routes_[{method, path}] = std::move(handler);
+}
+
+HttpResponder HttpServer::MakeResponder(uint64_t conn_id, bool keep_alive) {
+  auto answered = std::make_shared<std::atomic<bool>>(false);
+  std::shared_ptr<bool> alive = alive_;
+  EventLoop* loop = loop_;
+  HttpServer* self = this;
+  return [answered, alive, loop, self, conn_id, keep_alive](HttpResponse resp) {
+    if (answered->exchange(true)) return;
+    // The loop thread owns the connections; `alive` is only read there.
+    loop->Post([alive, self, conn_id, keep_alive, resp = std::move(resp)] {
+      if (*alive) self->FinishDeferred(conn_id, keep_alive, resp);
+    });
+  };
+}
+
+void HttpServer::FinishDeferred(uint64_t conn_id, bool keep_alive, const HttpResponse& resp) {
+  waiting_.erase(conn_id);
+  auto it = connections_.find(conn_id);
+  if (it == connections_.end()) return;  // closed meanwhile
+  std::shared_ptr<TcpConnection> conn = it->second;
+  if (conn->closed()) return;
+  std::string out = RenderHttpResponse(resp, keep_alive);
+  conn->Send(reinterpret_cast<const uint8_t*>(out.data()), out.size());
+  if (!keep_alive) {
+    conn->CloseAfterFlush();
+    return;
+  }
+  conn->PauseInput(false);
+  OnData(*conn);  // requests that arrived while this one was answered
 }
 
 Status HttpServer::Listen(const std::string& host_port) {
@@ -148,7 +186,10 @@ void HttpServer::Close() {
 void HttpServer::OnAccept(int fd, std::string peer) {
   auto conn = TcpConnection::Adopt(
       loop_, fd, std::move(peer), [this](TcpConnection& c) { OnData(c); },
-      [this](TcpConnection& c) { connections_.erase(c.id()); });
+      [this](TcpConnection& c) {
+        waiting_.erase(c.id());
+        connections_.erase(c.id());
+      });
   if (!conn.ok()) return;
   connections_[(*conn)->id()] = *conn;
 }
@@ -156,13 +197,15 @@ void HttpServer::OnAccept(int fd, std::string peer) {
 HttpResponse HttpServer::Dispatch(const HttpRequest& req) {
   auto it = routes_.find({req.method, req.path});
   if (it != routes_.end()) return it->second(req);
-  bool path_known = std::any_of(routes_.begin(), routes_.end(), [&](const auto& r) { return r.first.second == req.path; });
+  bool path_known = std::any_of(routes_.begin(), routes_.end(), [&](const auto& r) { return r.first.second == req.path; }) ||
+                    std::any_of(deferred_routes_.begin(), deferred_routes_.end(),
+                                [&](const auto& r) { return r.first.second == req.path; });
   if (path_known) return HttpResponse::Text(405, "method " + req.method + " not allowed on " + req.path + "\n");
   return HttpResponse::Text(404, "no such endpoint: " + req.path + "\n");
 }
 
 void HttpServer::OnData(TcpConnection& conn) {
-  while (!conn.closed() && !conn.input().empty()) {
+  while (!conn.closed() && !conn.input().empty() && waiting_.count(conn.id()) == 0) {
     HttpRequest req;
     Result<size_t> used = ParseHttpRequest(conn.input(), options_, &req);
     if (!used.ok()) {
@@ -176,6 +219,13 @@ void HttpServer::OnData(TcpConnection& conn) {
     conn.Consume(*used);
     req.peer = conn.peer();
     bool keep_alive = Lower(req.headers["connection"]) != "close";
+    auto deferred = deferred_routes_.find({req.method, req.path});
+    if (deferred != deferred_routes_.end()) {
+      waiting_[conn.id()] = true;
+      conn.PauseInput(true);
+      deferred->second(req, MakeResponder(conn.id(), keep_alive));
+      return;
+    }
     HttpResponse resp = Dispatch(req);
     std::string out = RenderHttpResponse(resp, keep_alive);
     conn.Send(reinterpret_cast<const uint8_t*>(out.data()), out.size());

@@ -42,6 +42,15 @@ struct HttpResponse {
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
+// Sends the response to a deferred request. Callable from any thread, once; later calls and
+// calls after the connection closed (or the server went away) do nothing.
+using HttpResponder = std::function<void(HttpResponse)>;
+// A handler that answers later, for work that must not run on the loop thread (a SQL query):
+// it hands the request to another thread and returns at once; that thread calls `respond`.
+// The connection reads no further request until the response is sent, so responses stay in
+// request order.
+using DeferredHttpHandler = std::function<void(const HttpRequest&, HttpResponder respond)>;
+
 class HttpServer {
  public:
   struct Options {
@@ -53,6 +62,8 @@ class HttpServer {
 
   // Routes an exact path for one method. Call before Listen.
   void Route(const std::string& method, const std::string& path, HttpHandler handler);
+  // Routes an exact path to a deferred handler (above). Call before Listen.
+  void RouteDeferred(const std::string& method, const std::string& path, DeferredHttpHandler handler);
   // Binds; call on the loop thread (or before the loop runs).
   base::Status Listen(const std::string& host_port);
   const SocketAddress& address() const { return listener_->address(); }
@@ -63,10 +74,18 @@ class HttpServer {
   void OnAccept(int fd, std::string peer);
   void OnData(TcpConnection& conn);
   HttpResponse Dispatch(const HttpRequest& req);
+  HttpResponder MakeResponder(uint64_t conn_id, bool keep_alive);
+  void FinishDeferred(uint64_t conn_id, bool keep_alive, const HttpResponse& resp);
 
   EventLoop* loop_;
   Options options_;
   std::map<std::pair<std::string, std::string>, HttpHandler> routes_;
+  std::map<std::pair<std::string, std::string>, DeferredHttpHandler> deferred_routes_;
+  // Connections waiting for a deferred response (their input is paused).
+  std::map<uint64_t, bool> waiting_;
+  // Shared with responders so that a response arriving after the server is gone is dropped;
+  // read and reset only on the loop thread.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   std::unique_ptr<TcpListener> listener_;
   std::map<uint64_t, std::shared_ptr<TcpConnection>> connections_;
 };

@@ -10,6 +10,7 @@
 
 #include "base/clock.h"
 #include "base/logging.h"
+#include "base/thread_pool.h"
 #include "io/event_loop.h"
 #include "io/http_server.h"
 #include "io/tcp.h"
@@ -20,6 +21,7 @@
 #include "kafka/txn/transaction_coordinator.h"
 #include "log/log_manager.h"
 #include "server/data_dir_lock.h"
+#include "server/sql_endpoint.h"
 
 namespace tide::server {
 
@@ -81,6 +83,8 @@ struct Server::Impl {
   std::unique_ptr<kafka::Broker> broker;
   std::unique_ptr<kafka::KafkaListener> kafka;
   std::unique_ptr<io::HttpServer> http;
+  // Runs POST /api/v1/sql statements off the network loop (sql_endpoint.h).
+  std::unique_ptr<base::ThreadPool> sql_pool;
   std::string kafka_address;
   std::string http_address;
 
@@ -119,6 +123,17 @@ void RegisterHttpRoutes(Server::Impl* impl) {
   impl->http->Route("GET", "/healthz", counted("/healthz", [](const io::HttpRequest&) {
                       return io::HttpResponse::Json(200, "{\"status\":\"ok\"}\n");
                     }));
+  impl->http->RouteDeferred("POST", "/api/v1/sql", [impl, &requests](const io::HttpRequest& req,
+                                                                     io::HttpResponder respond) {
+    SqlEndpointOptions options;
+    options.data_dir = impl->data_dir;
+    auto counted_respond = [&requests, respond](io::HttpResponse resp) {
+      requests.WithLabels({"/api/v1/sql", std::to_string(resp.status)}).Increment();
+      respond(std::move(resp));
+    };
+    bool queued = impl->sql_pool->Post([options, req, counted_respond] { counted_respond(ExecuteSqlRequest(options, req)); });
+    if (!queued) counted_respond(io::HttpResponse::Json(503, "{\"error\":\"the server is stopping\",\"code\":\"Unavailable\"}\n"));
+  });
 }
 
 }  // namespace
@@ -309,6 +324,7 @@ Result<std::unique_ptr<Server>> Server::Start(const base::Config& config) {
   TIDE_RETURN_IF_ERROR(impl->appender.Start());
   TIDE_RETURN_IF_ERROR(impl->network.Start());
   io::EventLoop* loop = impl->network.loop();
+  impl->sql_pool = std::make_unique<base::ThreadPool>(2, "tide-sql");
   impl->http = std::make_unique<io::HttpServer>(loop, io::HttpServer::Options{});
   RegisterHttpRoutes(impl.get());
   Impl* raw = impl.get();
@@ -344,6 +360,10 @@ Status Server::Stop() {
   }
   impl->maintenance_cv.notify_all();
   if (impl->maintenance.joinable()) impl->maintenance.join();
+
+  // Running SQL statements finish (their responses go out while the loop still runs); queued
+  // ones are still answered.
+  if (impl->sql_pool) impl->sql_pool->Shutdown();
 
   Status result;
   // Stop taking requests, answer parked fetches, let the append thread finish what it was given

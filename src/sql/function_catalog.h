@@ -12,9 +12,11 @@
 // subscript; element_at is 1-based), s.f get_field (args: struct, literal field name).
 //
 // Type rules follow Spark (ANSI mode decides only runtime behaviour, not types):
-//   - integral + integral -> the wider of the two; any float/double -> DOUBLE (FLOAT with
-//     FLOAT); decimal with decimal/integral -> DECIMAL by Spark's precision/scale rules
-//     (capped at 38 with the scale reduced, as Spark's DecimalPrecision);
+//   - integral + integral -> the wider of the two; with FLOAT -> FLOAT, with DOUBLE -> DOUBLE
+//     (Spark's numeric precedence; FLOAT with DECIMAL -> DOUBLE); decimal with
+//     decimal/integral -> DECIMAL by Spark's precision/scale rules (an integer literal counts
+//     as DECIMAL of its digits; capped at 38 with the scale reduced, as DecimalPrecision);
+//     a STRING operand takes the other side's integral/floating type (else DOUBLE);
 //   - `/` is DOUBLE for integral and floating operands, DECIMAL for decimals;
 //   - comparisons and CASE/COALESCE/IN/IF/UNION find the wider common type; a string compared
 //     with a number, date or timestamp is cast to that type (Spark's implicit cast);

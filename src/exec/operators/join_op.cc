@@ -1,0 +1,482 @@
+// Hash join (and nested-loop join when there are no equality keys).
+//
+// The right child is built first: its rows are concatenated into one batch, its keys encoded
+// (row_codec.h) into a KeyTable with a chain of build rows per distinct key. Rows with a null
+// in a key that is not null-safe never match and are left out of the table. The left child
+// then streams through a probe transform on every worker; candidate pairs are checked
+// against the residual condition, and the join type decides what each probe row produces.
+// Right and full joins record which build rows matched and emit the others once the probe
+// side has finished.
+#include <atomic>
+
+#include "exec/operators/hash_table.h"
+#include "exec/operators/operators.h"
+#include "exec/operators/row_codec.h"
+#include "exec/operators/spill_partition.h"
+#include "exec/vector_ops.h"
+
+namespace tide::exec::internal {
+
+using columnar::ArrayData;
+using columnar::ArrayPtr;
+using columnar::RecordBatch;
+using sql::PlanJoinType;
+
+namespace {
+
+// The build side's key table is split by hash into partitions built in parallel; a probe
+// looks in the partition its hash names.
+struct BuildPartition {
+  KeyTable table;
+  std::vector<int32_t> head;  // per key id: first build row
+};
+
+struct BuildSide {
+  BatchPtr batch;
+  std::vector<BuildPartition> parts;
+  int part_bits = 0;
+  std::vector<int32_t> next;  // per build row: next row with the same key, -1 at the end
+  const BuildPartition& PartOf(uint64_t h) const { return parts[part_bits == 0 ? 0 : h >> (64 - part_bits)]; }
+  bool has_null_key = false;
+  int64_t global_rows = -1;  // grace join: rows of the whole build side (for mark joins)
+  std::unique_ptr<std::atomic<uint8_t>[]> matched;  // right / full joins
+  int64_t reserved = 0;
+  QueryContext* ctx = nullptr;
+  ~BuildSide() {
+    if (reserved > 0 && ctx) ctx->memory().Release(reserved);
+  }
+};
+
+struct JoinSpec {
+  const sql::PlanNode* node = nullptr;
+  QueryContext* ctx = nullptr;
+  std::shared_ptr<BuildSide> build;
+  std::shared_ptr<const columnar::Schema> pair_schema;  // left fields + right fields
+  std::shared_ptr<const columnar::Schema> left_schema;
+  bool hashed = false;
+};
+
+bool NullSafe(const sql::PlanNode& node, size_t k) { return k < node.null_safe.size() && node.null_safe[k]; }
+
+// Rows of `keys` with a null in a key that is not null-safe.
+void NullKeyRows(const sql::PlanNode& node, const std::vector<ArrayPtr>& keys, int64_t n, std::vector<uint8_t>* out) {
+  out->assign(n, 0);
+  for (size_t k = 0; k < keys.size(); ++k) {
+    if (NullSafe(node, k)) continue;
+    const ArrayData& a = *keys[k];
+    if (a.type->id() == columnar::TypeId::kNull) {
+      std::fill(out->begin(), out->end(), 1);
+      return;
+    }
+    if (a.null_count == 0) continue;
+    for (int64_t i = 0; i < n; ++i) {
+      if (!a.IsValid(i)) (*out)[i] = 1;
+    }
+  }
+}
+
+class ProbeTransform final : public Transform {
+ public:
+  explicit ProbeTransform(const JoinSpec* spec) : spec_(spec) {}
+
+  base::Status Init() {
+    const auto& node = *spec_->node;
+    for (const auto& k : node.left_keys) {
+      TIDE_ASSIGN_OR_RETURN(auto e, ExprEval::Make(k, spec_->ctx));
+      keys_.push_back(std::move(e));
+    }
+    if (node.condition) {
+      TIDE_ASSIGN_OR_RETURN(cond_, ExprEval::Make(node.condition, spec_->ctx));
+    }
+    return base::Status::OK();
+  }
+
+  base::Status Push(BatchPtr probe, const Emit& emit) override {
+    const auto& node = *spec_->node;
+    const BuildSide& b = *spec_->build;
+    const int64_t n = probe->num_rows();
+    matched_.assign(n, 0);
+    null_key_.assign(n, 0);
+    pi_.clear();
+    bj_.clear();
+    if (spec_->hashed) {
+      std::vector<ArrayPtr> kc;
+      std::vector<const ArrayData*> kp;
+      for (auto& e : keys_) {
+        TIDE_ASSIGN_OR_RETURN(ArrayPtr k, e->Eval(*probe));
+        kc.push_back(std::move(k));
+      }
+      for (auto& k : kc) kp.push_back(k.get());
+      NullKeyRows(node, kc, n, &null_key_);
+      EncodeRows(kp, n, &enc_);
+      hashes_.resize(n);
+      for (int64_t i = 0; i < n; ++i) {
+        auto key = enc_.row(i);
+        hashes_[i] = HashKeyBytes(key.data(), key.size());
+      }
+      constexpr int64_t kAhead = 16;
+      for (int64_t i = 0; i < std::min(n, kAhead); ++i) b.PartOf(hashes_[i]).table.Prefetch(hashes_[i]);
+      for (int64_t i = 0; i < n; ++i) {
+        if (i + kAhead < n) b.PartOf(hashes_[i + kAhead]).table.Prefetch(hashes_[i + kAhead]);
+        if (null_key_[i]) continue;
+        auto key = enc_.row(i);
+        const BuildPartition& part = b.PartOf(hashes_[i]);
+        const int64_t id = part.table.Find(key, hashes_[i]);
+        if (id < 0) continue;
+        for (int32_t r = part.head[id]; r >= 0; r = b.next[r]) {
+          pi_.push_back(static_cast<int32_t>(i));
+          bj_.push_back(r);
+        }
+        if (pi_.size() >= kFlushPairs) TIDE_RETURN_IF_ERROR(Flush(probe, emit));
+      }
+    } else {
+      const int64_t nb = b.batch->num_rows();
+      for (int64_t i = 0; i < n && nb > 0; ++i) {
+        for (int64_t r = 0; r < nb; ++r) {
+          pi_.push_back(static_cast<int32_t>(i));
+          bj_.push_back(static_cast<int32_t>(r));
+        }
+        if (pi_.size() >= kFlushPairs) TIDE_RETURN_IF_ERROR(Flush(probe, emit));
+      }
+    }
+    TIDE_RETURN_IF_ERROR(Flush(probe, emit));
+    return FinishProbeBatch(probe, emit);
+  }
+
+ private:
+  static constexpr size_t kFlushPairs = 65536;
+
+  bool EmitsPairs() const {
+    const auto t = spec_->node->join_type;
+    return t == PlanJoinType::kInner || t == PlanJoinType::kLeft || t == PlanJoinType::kRight ||
+           t == PlanJoinType::kFull || t == PlanJoinType::kCross;
+  }
+
+  BatchPtr PairBatch(const RecordBatch& probe, const std::vector<int32_t>& pi, const std::vector<int32_t>& bj,
+                     const std::shared_ptr<const columnar::Schema>& schema) {
+    const BuildSide& b = *spec_->build;
+    const int64_t m = static_cast<int64_t>(pi.size());
+    std::vector<ArrayPtr> cols;
+    cols.reserve(probe.num_columns() + b.batch->num_columns());
+    for (const auto& c : probe.columns()) cols.push_back(Take(*c, pi.data(), m));
+    for (const auto& c : b.batch->columns()) cols.push_back(Take(*c, bj.data(), m));
+    return std::make_shared<RecordBatch>(schema, std::move(cols), m);
+  }
+
+  base::Status Flush(const BatchPtr& probe, const Emit& emit) {
+    if (pi_.empty()) return base::Status::OK();
+    const auto& node = *spec_->node;
+    BuildSide& b = *spec_->build;
+    BatchPtr pairs;
+    if (cond_) {
+      pairs = PairBatch(*probe, pi_, bj_, spec_->pair_schema);
+      TIDE_ASSIGN_OR_RETURN(std::vector<int32_t> sel, cond_->Select(*pairs));
+      if (sel.size() != pi_.size()) {
+        std::vector<int32_t> pi2, bj2;
+        pi2.reserve(sel.size());
+        bj2.reserve(sel.size());
+        for (int32_t s : sel) {
+          pi2.push_back(pi_[s]);
+          bj2.push_back(bj_[s]);
+        }
+        if (EmitsPairs()) pairs = TakeBatch(*pairs, sel);
+        pi_.swap(pi2);
+        bj_.swap(bj2);
+      }
+    }
+    for (int32_t p : pi_) matched_[p] = 1;
+    if (b.matched) {
+      for (int32_t r : bj_) b.matched[r].store(1, std::memory_order_relaxed);
+    }
+    if (EmitsPairs() && !pi_.empty()) {
+      if (!pairs) pairs = PairBatch(*probe, pi_, bj_, node.schema);
+      TIDE_RETURN_IF_ERROR(emit(std::make_shared<RecordBatch>(node.schema, pairs->columns(), pairs->num_rows())));
+    }
+    pi_.clear();
+    bj_.clear();
+    return base::Status::OK();
+  }
+
+  base::Status FinishProbeBatch(const BatchPtr& probe, const Emit& emit) {
+    const auto& node = *spec_->node;
+    const BuildSide& b = *spec_->build;
+    const int64_t n = probe->num_rows();
+    switch (node.join_type) {
+      case PlanJoinType::kLeft:
+      case PlanJoinType::kFull: {
+        std::vector<int32_t> rows, none;
+        for (int64_t i = 0; i < n; ++i) {
+          if (!matched_[i]) rows.push_back(static_cast<int32_t>(i));
+        }
+        if (rows.empty()) return base::Status::OK();
+        none.assign(rows.size(), -1);
+        return emit(PairBatch(*probe, rows, none, node.schema));
+      }
+      case PlanJoinType::kSemi:
+      case PlanJoinType::kAnti: {
+        const bool want = node.join_type == PlanJoinType::kSemi;
+        std::vector<int32_t> rows;
+        for (int64_t i = 0; i < n; ++i) {
+          if ((matched_[i] != 0) == want) rows.push_back(static_cast<int32_t>(i));
+        }
+        if (rows.empty()) return base::Status::OK();
+        if (static_cast<int64_t>(rows.size()) == n) {
+          return emit(std::make_shared<RecordBatch>(node.schema, probe->columns(), n));
+        }
+        auto t = TakeBatch(*probe, rows);
+        return emit(std::make_shared<RecordBatch>(node.schema, t->columns(), t->num_rows()));
+      }
+      case PlanJoinType::kMark: {
+        columnar::BooleanBuilder mb;
+        const bool empty = (b.global_rows >= 0 ? b.global_rows : b.batch->num_rows()) == 0;
+        for (int64_t i = 0; i < n; ++i) {
+          if (matched_[i]) {
+            mb.Append(true);
+          } else if (empty) {
+            mb.Append(false);
+          } else if (null_key_[i] || b.has_null_key) {
+            mb.AppendNull();
+          } else {
+            mb.Append(false);
+          }
+        }
+        std::vector<ArrayPtr> cols = probe->columns();
+        cols.push_back(mb.Finish());
+        return emit(std::make_shared<RecordBatch>(node.schema, std::move(cols), n));
+      }
+      default: return base::Status::OK();
+    }
+  }
+
+  const JoinSpec* spec_;
+  std::vector<std::unique_ptr<ExprEval>> keys_;
+  std::unique_ptr<ExprEval> cond_;
+  EncodedRows enc_;
+  std::vector<uint64_t> hashes_;
+  std::vector<uint8_t> matched_;
+  std::vector<uint8_t> null_key_;
+  std::vector<int32_t> pi_;
+  std::vector<int32_t> bj_;
+};
+
+constexpr const char* kBuildOp = "hash join build";
+
+// Builds the hash table over `batch` (the whole build side, or one spilled partition).
+base::Status BuildTable(QueryContext* ctx, const sql::PlanNode& node, BatchPtr batch, BuildSide* b) {
+  b->batch = std::move(batch);
+  b->ctx = ctx;
+  const int64_t n = b->batch->num_rows();
+  if (!node.left_keys.empty()) {
+    std::vector<ArrayPtr> kc;
+    std::vector<const ArrayData*> kp;
+    for (const auto& k : node.right_keys) {
+      TIDE_ASSIGN_OR_RETURN(auto e, ExprEval::Make(k, ctx));
+      TIDE_ASSIGN_OR_RETURN(ArrayPtr col, e->Eval(*b->batch));
+      kc.push_back(std::move(col));
+    }
+    for (auto& k : kc) kp.push_back(k.get());
+    std::vector<uint8_t> null_rows;
+    NullKeyRows(node, kc, n, &null_rows);
+    EncodedRows enc;
+    EncodeRows(kp, n, &enc);
+    std::vector<uint64_t> hashes(n);
+    constexpr int64_t kChunk = 1 << 16;
+    TIDE_RETURN_IF_ERROR(ParallelFor(ctx, (n + kChunk - 1) / kChunk, [&](int64_t c) {
+      const int64_t end = std::min(n, (c + 1) * kChunk);
+      for (int64_t i = c * kChunk; i < end; ++i) {
+        auto key = enc.row(i);
+        hashes[i] = HashKeyBytes(key.data(), key.size());
+      }
+      return base::Status::OK();
+    }));
+    // Big build sides: 2^bits partitions built in parallel.
+    int bits = 0;
+    if (ctx->threads() > 1) {
+      while (bits < 6 && (n >> bits) > 65536) ++bits;
+    }
+    b->part_bits = bits;
+    b->parts.resize(size_t{1} << bits);
+    std::vector<std::vector<int32_t>> rows_of(b->parts.size());
+    for (int64_t i = 0; i < n; ++i) {
+      if (null_rows[i]) {
+        b->has_null_key = true;
+        continue;
+      }
+      rows_of[bits == 0 ? 0 : hashes[i] >> (64 - bits)].push_back(static_cast<int32_t>(i));
+    }
+    b->next.assign(n, -1);
+    TIDE_RETURN_IF_ERROR(ParallelFor(ctx, static_cast<int64_t>(b->parts.size()), [&](int64_t p) {
+      BuildPartition& part = b->parts[p];
+      const auto& rows = rows_of[p];
+      // Insert in reverse so each chain lists build rows in input order.
+      for (size_t k = rows.size(); k-- > 0;) {
+        const int32_t i = rows[k];
+        bool inserted = false;
+        const uint32_t id = part.table.FindOrInsert(enc.row(i), hashes[i], &inserted);
+        if (inserted) {
+          part.head.push_back(i);
+        } else {
+          b->next[i] = part.head[id];
+          part.head[id] = i;
+        }
+      }
+      return base::Status::OK();
+    }));
+  }
+  int64_t table_bytes = 0;
+  for (const auto& p : b->parts) table_bytes += p.table.MemoryBytes() + static_cast<int64_t>(p.head.capacity() * 4);
+  const int64_t bytes = BatchBytes(*b->batch) + table_bytes + n * 8;
+  if (!ctx->memory().TryReserve(bytes)) {
+    return base::Status::ResourceExhausted(std::string(kBuildOp) + ": memory limit of " +
+                                           std::to_string(ctx->memory().limit()) + " bytes exceeded (" +
+                                           std::to_string(n) + " build rows)");
+  }
+  b->reserved = bytes;
+  if (node.join_type == PlanJoinType::kRight || node.join_type == PlanJoinType::kFull) {
+    b->matched.reset(new std::atomic<uint8_t>[std::max<int64_t>(n, 1)]);
+    for (int64_t i = 0; i < n; ++i) b->matched[i].store(0, std::memory_order_relaxed);
+  }
+  return base::Status::OK();
+}
+
+bool IsBuildOverflow(const base::Status& s) {
+  return s.code() == base::StatusCode::kResourceExhausted && s.message().rfind(kBuildOp, 0) == 0;
+}
+
+base::Status Build(Compiler& c, const sql::PlanNode& node, BuildSide* b) {
+  TIDE_ASSIGN_OR_RETURN(Stream right, c.Compile(node.children[1]));
+  TIDE_ASSIGN_OR_RETURN(auto batches, CollectStream(right, c.ctx(), kBuildOp));
+  TIDE_ASSIGN_OR_RETURN(BatchPtr all, ConcatAll(node.children[1]->schema, batches));
+  batches.clear();
+  return BuildTable(c.ctx(), node, std::move(all), b);
+}
+
+// The build rows no probe row matched, with null left columns (right and full joins).
+BatchPtr UnmatchedBuildRows(const JoinSpec& spec) {
+  const BuildSide& b = *spec.build;
+  std::vector<int32_t> rows;
+  for (int64_t i = 0; i < b.batch->num_rows(); ++i) {
+    if (!b.matched[i].load(std::memory_order_relaxed)) rows.push_back(static_cast<int32_t>(i));
+  }
+  if (rows.empty()) return nullptr;
+  const int64_t m = static_cast<int64_t>(rows.size());
+  std::vector<ArrayPtr> cols;
+  for (const auto& f : spec.left_schema->fields()) cols.push_back(columnar::MakeNullArray(f->type(), m));
+  for (const auto& col : b.batch->columns()) cols.push_back(Take(*col, rows.data(), m));
+  return std::make_shared<RecordBatch>(spec.node->schema, std::move(cols), m);
+}
+
+constexpr int kJoinPartitions = 32;
+
+// Grace hash join: both sides are written to partition files by a hash of their keys; each
+// partition is then joined on its own (one task per partition, so partitions run in
+// parallel on the workers, each within the memory limit).
+base::Result<Stream> GraceJoin(Compiler& c, const sql::PlanNode& node, const std::shared_ptr<JoinSpec>& proto) {
+  auto right_null = std::make_shared<std::atomic<bool>>(false);
+  PartitionSpec rs;
+  rs.ctx = c.ctx();
+  rs.tag = "join-build";
+  rs.num_partitions = kJoinPartitions;
+  rs.seed = 101;
+  rs.keys = node.right_keys;
+  rs.null_safe = node.null_safe;
+  rs.saw_null_key = right_null.get();
+  TIDE_ASSIGN_OR_RETURN(Stream right, c.Compile(node.children[1]));
+  TIDE_ASSIGN_OR_RETURN(auto rparts, SpillStreamPartitioned(right, rs));
+  PartitionSpec ls = rs;
+  ls.tag = "join-probe";
+  ls.keys = node.left_keys;
+  ls.saw_null_key = nullptr;
+  TIDE_ASSIGN_OR_RETURN(Stream left, c.Compile(node.children[0]));
+  TIDE_ASSIGN_OR_RETURN(auto lparts, SpillStreamPartitioned(left, ls));
+  int64_t total_right = 0;
+  for (int64_t r : rparts.rows) total_right += r;
+  auto shared_r = std::make_shared<SpillPartitions>(std::move(rparts));
+  auto shared_l = std::make_shared<SpillPartitions>(std::move(lparts));
+  QueryContext* ctx = c.ctx();
+  const int64_t bs = c.batch_size();
+  const bool has_null = right_null->load();
+  Stream st;
+  st.schema = node.schema;
+  st.source.num_tasks = kJoinPartitions;
+  st.source.run = [=, &node](int64_t p, const Emit& emit) -> base::Status {
+    auto spec = std::make_shared<JoinSpec>(*proto);
+    spec->build = std::make_shared<BuildSide>();
+    std::vector<BatchPtr> rb;
+    TIDE_RETURN_IF_ERROR(ReadSpillFiles(shared_r->files[p], shared_r->schema, bs, &rb));
+    TIDE_ASSIGN_OR_RETURN(BatchPtr all, ConcatAll(node.children[1]->schema, rb));
+    rb.clear();
+    auto st = BuildTable(ctx, node, std::move(all), spec->build.get());
+    if (!st.ok()) {
+      return base::Status::ResourceExhausted("hash join: spilled partition " + std::to_string(p) + " of " +
+                                             std::to_string(shared_r->rows[p]) +
+                                             " build rows still does not fit: " + st.message());
+    }
+    spec->build->has_null_key = has_null;
+    spec->build->global_rows = total_right;
+    ProbeTransform probe(spec.get());
+    TIDE_RETURN_IF_ERROR(probe.Init());
+    for (const auto& path : shared_l->files[p]) {
+      TIDE_ASSIGN_OR_RETURN(auto reader, SpillReader::Open(path, shared_l->schema));
+      while (true) {
+        TIDE_ASSIGN_OR_RETURN(auto b, reader->Next(bs));
+        if (!b) break;
+        TIDE_RETURN_IF_ERROR(probe.Push(std::move(b), emit));
+      }
+    }
+    if (node.join_type == PlanJoinType::kRight || node.join_type == PlanJoinType::kFull) {
+      if (BatchPtr u = UnmatchedBuildRows(*spec)) TIDE_RETURN_IF_ERROR(emit(std::move(u)));
+    }
+    return base::Status::OK();
+  };
+  return st;
+}
+
+}  // namespace
+
+base::Result<Stream> CompileJoin(Compiler& c, const sql::PlanNode& node) {
+  if (node.children.size() != 2) return base::Status::Internal("join needs two children");
+  auto spec = std::make_shared<JoinSpec>();
+  spec->node = &node;
+  spec->ctx = c.ctx();
+  spec->build = std::make_shared<BuildSide>();
+  spec->hashed = !node.left_keys.empty();
+  if (node.left_keys.size() != node.right_keys.size()) return base::Status::Internal("join key count mismatch");
+  std::vector<columnar::FieldPtr> pf = node.children[0]->schema->fields();
+  for (const auto& f : node.children[1]->schema->fields()) pf.push_back(f);
+  spec->pair_schema = std::make_shared<columnar::Schema>(pf);
+  spec->left_schema = node.children[0]->schema;
+  if (auto built = Build(c, node, spec->build.get()); !built.ok()) {
+    if (!IsBuildOverflow(built) || !spec->hashed) return built;
+    spec->build = std::make_shared<BuildSide>();
+    return GraceJoin(c, node, spec);
+  }
+  TIDE_ASSIGN_OR_RETURN(Stream st, c.Compile(node.children[0]));
+  st.transforms.push_back([spec]() -> base::Result<std::unique_ptr<Transform>> {
+    auto t = std::make_unique<ProbeTransform>(spec.get());
+    TIDE_RETURN_IF_ERROR(t->Init());
+    return std::unique_ptr<Transform>(std::move(t));
+  });
+  st.schema = node.schema;
+  // The stream keeps the join state alive.
+  auto keep = spec;
+  auto run = st.source.run;
+  st.source.run = [run, keep](int64_t task, const Emit& emit) { return run(task, emit); };
+  if (node.join_type != PlanJoinType::kRight && node.join_type != PlanJoinType::kFull) return st;
+  // Right / full: after the probe, the build rows nothing matched, with null left columns.
+  st.ordered = false;
+  TIDE_ASSIGN_OR_RETURN(Stream probed, MaterializeSpillable(st, c.ctx(), "join-output", c.batch_size()));
+  // One more task after the probe output: the unmatched build rows.
+  if (BatchPtr u = UnmatchedBuildRows(*spec)) {
+    const int64_t n = probed.source.num_tasks;
+    auto run = probed.source.run;
+    probed.source.num_tasks = n + 1;
+    probed.source.run = [run, n, u, spec](int64_t task, const Emit& emit) {
+      return task == n ? emit(u) : run(task, emit);
+    };
+  }
+  probed.schema = node.schema;
+  return probed;
+}
+
+}  // namespace tide::exec::internal
