@@ -439,11 +439,24 @@ struct QueryBody {
   SourcePos pos;
 };
 
+// LATERAL VIEW [OUTER] generator(args) table [AS] col1, col2 (Spark/Hive): after all FROM
+// items, each view in order joins every row of what precedes it with the rows its generator
+// (explode, posexplode, inline, json_tuple, ...) makes of that row; OUTER keeps a row whose
+// generator makes none (with NULL columns). `columns` empty: the generator's own names.
+struct LateralView {
+  SourcePos pos;
+  bool outer = false;
+  ExprPtr generator;  // a FunctionCall (no OVER / FILTER / DISTINCT)
+  Identifier table;
+  std::vector<Identifier> columns;
+};
+
 struct SelectBody : QueryBody {
   explicit SelectBody(SourcePos p) : QueryBody(QueryBodyKind::kSelect, p) {}
   bool distinct = false;
   std::vector<SelectItem> items;      // at least one
   std::vector<TableRefPtr> from;      // FROM a, b JOIN c: one entry per comma-separated item
+  std::vector<LateralView> lateral_views;  // only after a non-empty FROM
   ExprPtr where;                      // optional
   std::vector<GroupingElement> group_by;
   ExprPtr having;                     // optional

@@ -1,4 +1,6 @@
 // Expressions: precedence climbing over Spark's operator levels, then primaries.
+#include <cctype>
+
 #include "sql/parser_internal.h"
 
 namespace tide::sql::internal {
@@ -511,6 +513,11 @@ Result<ExprPtr> Parser::Primary() {
         (Peek(2).kind == TokenKind::kString || Peek(2).kind == TokenKind::kInteger || Peek(2).kind == TokenKind::kDecimal)))) {
     return Interval();
   }
+  if (next.kind == TokenKind::kLParen &&
+      (EqualsKeyword(w, "SUBSTRING") || EqualsKeyword(w, "SUBSTR") || EqualsKeyword(w, "TRIM") ||
+       EqualsKeyword(w, "POSITION") || EqualsKeyword(w, "OVERLAY"))) {
+    return StandardFormCall();
+  }
   if (next.kind == TokenKind::kArrow && !IsReserved(w)) return Lambda();
   if (IsReserved(w)) {
     // LEFT(s, n) and RIGHT(s, n) are functions although LEFT and RIGHT are join words.
@@ -523,6 +530,97 @@ Result<ExprPtr> Parser::Primary() {
     return Expected("an expression");
   }
   return NameOrCall();
+}
+
+// The SQL-standard keyword forms of a few string functions, as Spark accepts them, parsed into
+// the equivalent plain calls (so the binder and ToSql see one spelling):
+//   SUBSTRING(s FROM a [FOR n])               substring(s, a[, n])
+//   TRIM([BOTH|LEADING|TRAILING] [c] FROM s)  trim / ltrim / rtrim(s[, c])
+//   POSITION(a IN s)                          locate(a, s)
+//   OVERLAY(s PLACING r FROM a [FOR n])       overlay(s, r, a[, n])
+// Without their keywords these are ordinary calls: substring(s, a, n), trim(s), ...
+Result<ExprPtr> Parser::StandardFormCall() {
+  SourcePos pos = Cur().pos;
+  std::string name(Cur().text);
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const Identifier name_id{std::string(Cur().text), false, pos};
+  Advance();  // the name
+  Nest nest(this), nest2(this);
+  if (Deep()) return TooDeep();
+  TIDE_RETURN_IF_ERROR(Expect(TokenKind::kLParen));
+  auto call = Make<FunctionCall>(pos);
+  call->name.push_back(name_id);
+  auto finish = [&]() -> Result<ExprPtr> {
+    TIDE_RETURN_IF_ERROR(Expect(TokenKind::kRParen));
+    return ExprPtr(std::move(call));
+  };
+  if (name == "trim") {
+    std::string fn = "trim";
+    bool side = false;
+    if (IsWord("BOTH") || IsWord("LEADING") || IsWord("TRAILING")) {
+      if (IsWord("LEADING")) fn = "ltrim";
+      if (IsWord("TRAILING")) fn = "rtrim";
+      side = true;
+      Advance();
+    }
+    ExprPtr chars;
+    if (!IsWord("FROM")) {
+      TIDE_ASSIGN_OR_RETURN(chars, Expr());
+    }
+    if (AcceptWord("FROM")) {
+      TIDE_ASSIGN_OR_RETURN(auto source, Expr());
+      call->name[0].name = fn;
+      call->args.push_back(std::move(source));
+      if (chars) call->args.push_back(std::move(chars));
+      return finish();
+    }
+    if (side || !chars) return Expected("FROM");
+    call->args.push_back(std::move(chars));
+    while (Accept(TokenKind::kComma)) {
+      TIDE_ASSIGN_OR_RETURN(auto arg, Expr());
+      call->args.push_back(std::move(arg));
+    }
+    return finish();
+  }
+  if (Is(TokenKind::kRParen)) return finish();
+  if (name == "position") {
+    // Parse the needle above comparisons so `IN` is not taken as an IN predicate.
+    TIDE_ASSIGN_OR_RETURN(auto needle, Binary(kPrecComparison + 1));
+    if (AcceptWord("IN")) {
+      TIDE_ASSIGN_OR_RETURN(auto haystack, Expr());
+      call->name[0].name = "locate";
+      call->args.push_back(std::move(needle));
+      call->args.push_back(std::move(haystack));
+      return finish();
+    }
+    call->args.push_back(std::move(needle));
+  } else {
+    TIDE_ASSIGN_OR_RETURN(auto first, Expr());
+    call->args.push_back(std::move(first));
+    bool keyword_form = false;
+    if (name == "overlay" && AcceptWord("PLACING")) {
+      TIDE_ASSIGN_OR_RETURN(auto replacement, Expr());
+      call->args.push_back(std::move(replacement));
+      TIDE_RETURN_IF_ERROR(ExpectWord("FROM"));
+      keyword_form = true;
+    } else if (name != "overlay" && AcceptWord("FROM")) {
+      keyword_form = true;
+    }
+    if (keyword_form) {
+      TIDE_ASSIGN_OR_RETURN(auto start, Expr());
+      call->args.push_back(std::move(start));
+      if (AcceptWord("FOR")) {
+        TIDE_ASSIGN_OR_RETURN(auto length, Expr());
+        call->args.push_back(std::move(length));
+      }
+      return finish();
+    }
+  }
+  while (Accept(TokenKind::kComma)) {
+    TIDE_ASSIGN_OR_RETURN(auto arg, Expr());
+    call->args.push_back(std::move(arg));
+  }
+  return finish();
 }
 
 Result<ExprPtr> Parser::NameOrCall() {

@@ -103,6 +103,7 @@ class Parser {
   Result<ExprPtr> PostfixStep(ExprPtr e);
   Result<ExprPtr> Primary();
   Result<ExprPtr> NameOrCall();
+  Result<ExprPtr> StandardFormCall();
   Result<ExprPtr> FunctionArgs(ExprPtr call);
   Result<ExprPtr> CaseExpr_();
   Result<ExprPtr> Interval();
@@ -126,6 +127,7 @@ class Parser {
   Result<TableRefPtr> TableRef_();
   Result<TableRefPtr> TablePrimary();
   Result<std::optional<TimeTravel>> OptionalTimeTravel();
+  Result<LateralView> LateralView_();
 
   // Statements (parser_stmt.cc).
   Result<StatementPtr> Create();

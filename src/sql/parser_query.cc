@@ -188,6 +188,10 @@ Result<QueryBodyPtr> Parser::Select() {
       TIDE_ASSIGN_OR_RETURN(auto ref, TableRef_());
       select->from.push_back(std::move(ref));
     } while (Accept(TokenKind::kComma));
+    while (IsWord("LATERAL") && IsWord("VIEW", 1)) {
+      TIDE_ASSIGN_OR_RETURN(auto view, LateralView_());
+      select->lateral_views.push_back(std::move(view));
+    }
   }
   if (AcceptWord("WHERE")) {
     TIDE_ASSIGN_OR_RETURN(select->where, Expr());
@@ -216,6 +220,17 @@ Result<QueryBodyPtr> Parser::Select() {
 
 Result<std::vector<GroupingElement>> Parser::GroupBy() {
   std::vector<GroupingElement> out;
+  // GROUP BY ALL (Spark 3.4+): one column reference named ALL, which the binder expands to the
+  // select list's non-aggregate items.
+  if (IsWord("ALL") && !Is(TokenKind::kLParen, 1) && !Is(TokenKind::kDot, 1)) {
+    GroupingElement g;
+    auto ref = Make<ColumnRef>(Cur().pos);
+    ref->parts.push_back({std::string(Cur().text), false, Cur().pos});
+    Advance();
+    g.expr = std::move(ref);
+    out.push_back(std::move(g));
+    return out;
+  }
   do {
     GroupingElement g;
     if ((IsWord("ROLLUP") || IsWord("CUBE")) && Is(TokenKind::kLParen, 1)) {
@@ -331,6 +346,34 @@ Result<TableRefPtr> Parser::TableRef_() {
     }
     left = std::move(join);
   }
+}
+
+// LATERAL VIEW [OUTER] name(args) table [[AS] col [, col...]].
+Result<LateralView> Parser::LateralView_() {
+  LateralView view;
+  view.pos = Cur().pos;
+  pos_ += 2;  // LATERAL VIEW
+  view.outer = AcceptWord("OUTER");
+  if (!IsIdentifierStart()) return Expected("a generator function after LATERAL VIEW");
+  SourcePos fpos = Cur().pos;
+  TIDE_ASSIGN_OR_RETURN(auto name, QualifiedName_());
+  if (!Is(TokenKind::kLParen)) return Expected("'(' after the generator name");
+  auto call = Make<FunctionCall>(fpos);
+  call->name = std::move(name.parts);
+  TIDE_ASSIGN_OR_RETURN(call->args, ParenExprList(true));
+  view.generator = std::move(call);
+  if (IsWord("AS") || !IsIdentifierStart() || (Cur().kind == TokenKind::kWord && IsNotImplicitAlias(Cur().text))) {
+    return Expected("a table alias for the LATERAL VIEW");
+  }
+  TIDE_ASSIGN_OR_RETURN(view.table, Ident());
+  bool as = AcceptWord("AS");
+  if (as || Cur().kind == TokenKind::kQuotedIdent || (Cur().kind == TokenKind::kWord && !IsNotImplicitAlias(Cur().text))) {
+    do {
+      TIDE_ASSIGN_OR_RETURN(auto col, Ident());
+      view.columns.push_back(std::move(col));
+    } while (Accept(TokenKind::kComma));
+  }
+  return view;
 }
 
 Result<std::optional<TimeTravel>> Parser::OptionalTimeTravel() {

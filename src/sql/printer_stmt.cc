@@ -120,6 +120,13 @@ void Printer::Select(const SelectBody& s) {
       if (i) Add(", ");
       R(*s.from[i]);
     }
+    for (const auto& v : s.lateral_views) {
+      Add(v.outer ? " LATERAL VIEW OUTER " : " LATERAL VIEW ");
+      E(*v.generator);
+      Add(" ");
+      Id(v.table);
+      if (!v.columns.empty()) Add(" AS "), Ids(v.columns);
+    }
   }
   if (s.where) Add(" WHERE "), E(*s.where);
   if (!s.group_by.empty()) {

@@ -392,8 +392,11 @@ base::Result<std::vector<BatchPtr>> GlobalDistinctSpill(Compiler& c,
   }
   const uint32_t zero = 0;
   const int64_t bs = c.batch_size();
-  for (int p = 0; p < parts.num_partitions; ++p) {
-    if (parts.rows[p] == 0) continue;
+  // Adds one partition's states into `total`; a partition that still does not fit is
+  // partitioned again with another seed.
+  std::function<base::Status(const SpillPartitions&, int, int)> process =
+      [&](const SpillPartitions& ps_parts, int p, int depth) -> base::Status {
+    if (ps_parts.rows[p] == 0) return base::Status::OK();
     TIDE_RETURN_IF_ERROR(c.ctx()->CheckCancelled());
     SinkFactory f = [&spec]() -> base::Result<std::unique_ptr<LocalSink>> {
       auto s = std::make_unique<AggSink>(&spec, 1);
@@ -401,10 +404,17 @@ base::Result<std::vector<BatchPtr>> GlobalDistinctSpill(Compiler& c,
       return std::unique_ptr<LocalSink>(std::move(s));
     };
     spec.overflow.store(false);
-    auto sinks_r = RunStream(PartitionStream(parts, p, bs), c.ctx(), f);
+    auto sinks_r = RunStream(PartitionStream(ps_parts, p, bs), c.ctx(), f);
     if (!sinks_r.ok()) {
-      return base::Status::ResourceExhausted(sinks_r.status().message() + " (in a spilled partition of " +
-                                             std::to_string(parts.rows[p]) + " rows)");
+      if (!spec.overflow.load() || depth >= kMaxSpillDepth) {
+        return base::Status::ResourceExhausted(sinks_r.status().message() + " (in a spilled partition of " +
+                                               std::to_string(ps_parts.rows[p]) + " rows)");
+      }
+      PartitionSpec sub_spec = ps;
+      sub_spec.seed = static_cast<uint64_t>(depth) + 11;
+      TIDE_ASSIGN_OR_RETURN(SpillPartitions sub, SpillStreamPartitioned(PartitionStream(ps_parts, p, bs), sub_spec));
+      for (int q = 0; q < sub.num_partitions; ++q) TIDE_RETURN_IF_ERROR(process(sub, q, depth + 1));
+      return base::Status::OK();
     }
     auto sinks = std::move(sinks_r).value();
     for (size_t a = 0; a < aggs.size(); ++a) {
@@ -424,7 +434,9 @@ base::Result<std::vector<BatchPtr>> GlobalDistinctSpill(Compiler& c,
       }
       TIDE_RETURN_IF_ERROR(total[a]->Merge(*part, &zero, &zero, 1));
     }
-  }
+    return base::Status::OK();
+  };
+  for (int p = 0; p < parts.num_partitions; ++p) TIDE_RETURN_IF_ERROR(process(parts, p, 1));
   std::vector<std::string_view> no_keys{std::string_view()};
   std::vector<std::unique_ptr<GroupedAggregate>*> sp;
   for (auto& t : total) sp.push_back(&t);

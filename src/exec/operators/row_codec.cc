@@ -281,9 +281,10 @@ inline uint64_t Fmix64(uint64_t k) {
 }
 }  // namespace
 
-uint64_t HashKeyBytes(const void* data, size_t n) {
+uint64_t HashKeyBytes(const void* data, size_t len) {
   const uint8_t* p = static_cast<const uint8_t*>(data);
-  uint64_t h = 0x9E3779B97F4A7C15ULL ^ (n * 0xC2B2AE3D27D4EB4FULL);
+  uint64_t h = 0x9E3779B97F4A7C15ULL ^ (len * 0xC2B2AE3D27D4EB4FULL);
+  size_t n = len;
   while (n >= 8) {
     uint64_t w;
     std::memcpy(&w, p, 8);
@@ -293,7 +294,14 @@ uint64_t HashKeyBytes(const void* data, size_t n) {
     n -= 8;
   }
   uint64_t w = 0;
-  if (n > 0) std::memcpy(&w, p, n);
+  if (n > 0) {
+    if (len >= 8) {
+      // The last 8 bytes (overlapping the previous word): a fixed-size load, no memcpy call.
+      std::memcpy(&w, p + n - 8, 8);
+    } else {
+      for (size_t i = 0; i < n; ++i) w |= static_cast<uint64_t>(p[i]) << (8 * i);
+    }
+  }
   h ^= w * 0x52DCE729ULL + n;
   return Fmix64(h);
 }

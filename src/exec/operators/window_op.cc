@@ -688,6 +688,44 @@ base::Result<Stream> StreamingRanking(Compiler& c, const sql::PlanNode& node) {
 
 }  // namespace
 
+namespace {
+
+base::Result<SpillPartitions> PartitionWindowInput(QueryContext* ctx, const sql::PlanNode& node, const Stream& input,
+                                                   int depth) {
+  PartitionSpec ps;
+  ps.ctx = ctx;
+  ps.tag = "window";
+  ps.num_partitions = 32;
+  ps.seed = 7 + static_cast<uint64_t>(depth);
+  ps.keys = node.partition_by;
+  return SpillStreamPartitioned(input, ps);
+}
+
+// Computes one spilled partition; one that still does not fit is partitioned again (with
+// another hash seed) and computed piece by piece.
+base::Status WindowPartition(QueryContext* ctx, const sql::PlanNode& node, const SpillPartitions& parts, int p,
+                             int64_t bs, int depth, const Emit& emit) {
+  if (parts.rows[p] == 0) return base::Status::OK();
+  std::vector<BatchPtr> batches;
+  TIDE_RETURN_IF_ERROR(ReadSpillFiles(parts.files[p], parts.schema, bs, &batches));
+  TIDE_ASSIGN_OR_RETURN(BatchPtr all, ConcatAll(node.children[0]->schema, batches));
+  batches.clear();
+  auto res = ComputeWindow(ctx, node, std::move(all));
+  if (res.ok()) {
+    for (auto& piece : SplitBatch(*res, bs)) TIDE_RETURN_IF_ERROR(emit(std::move(piece)));
+    return base::Status::OK();
+  }
+  if (!IsWindowOverflow(res.status()) || depth >= 3) {
+    return base::Status::ResourceExhausted(res.status().message() + " (in a spilled partition of " +
+                                           std::to_string(parts.rows[p]) + " rows)");
+  }
+  TIDE_ASSIGN_OR_RETURN(SpillPartitions sub, PartitionWindowInput(ctx, node, PartitionStream(parts, p, bs), depth + 1));
+  for (int q = 0; q < sub.num_partitions; ++q) TIDE_RETURN_IF_ERROR(WindowPartition(ctx, node, sub, q, bs, depth + 1, emit));
+  return base::Status::OK();
+}
+
+}  // namespace
+
 // Window partitions are independent: past the memory limit the input goes to partition files
 // by a hash of the PARTITION BY keys and each file is computed as one task.
 base::Result<Stream> CompileWindow(Compiler& c, const sql::PlanNode& node) {
@@ -717,31 +755,15 @@ base::Result<Stream> CompileWindow(Compiler& c, const sql::PlanNode& node) {
     return base::Status::ResourceExhausted(st.message() + "; a window without PARTITION BY cannot spill");
   }
   TIDE_ASSIGN_OR_RETURN(Stream again, c.Compile(node.children[0]));
-  PartitionSpec ps;
-  ps.ctx = ctx;
-  ps.tag = "window";
-  ps.num_partitions = 32;
-  ps.seed = 7;
-  ps.keys = node.partition_by;
-  TIDE_ASSIGN_OR_RETURN(SpillPartitions parts, SpillStreamPartitioned(again, ps));
-  auto shared = std::make_shared<SpillPartitions>(std::move(parts));
   const int64_t bs = c.batch_size();
+  const sql::PlanNode* np = &node;
+  TIDE_ASSIGN_OR_RETURN(SpillPartitions parts, PartitionWindowInput(ctx, node, again, 1));
+  auto shared = std::make_shared<SpillPartitions>(std::move(parts));
   Stream out;
   out.schema = node.schema;
   out.source.num_tasks = shared->num_partitions;
-  out.source.run = [shared, ctx, &node, bs, in_schema](int64_t p, const Emit& emit) -> base::Status {
-    if (shared->rows[p] == 0) return base::Status::OK();
-    std::vector<BatchPtr> batches;
-    TIDE_RETURN_IF_ERROR(ReadSpillFiles(shared->files[p], shared->schema, bs, &batches));
-    TIDE_ASSIGN_OR_RETURN(BatchPtr all, ConcatAll(in_schema, batches));
-    batches.clear();
-    auto res = ComputeWindow(ctx, node, std::move(all));
-    if (!res.ok()) {
-      return base::Status::ResourceExhausted(res.status().message() + " (in a spilled partition of " +
-                                             std::to_string(shared->rows[p]) + " rows)");
-    }
-    for (auto& piece : SplitBatch(*res, bs)) TIDE_RETURN_IF_ERROR(emit(std::move(piece)));
-    return base::Status::OK();
+  out.source.run = [shared, ctx, np, bs](int64_t p, const Emit& emit) -> base::Status {
+    return WindowPartition(ctx, *np, *shared, static_cast<int>(p), bs, 1, emit);
   };
   return out;
 }

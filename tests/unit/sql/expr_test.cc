@@ -177,3 +177,30 @@ TEST(ExprTest, NonReservedKeywordsAreNames) {
 
 }  // namespace
 }  // namespace tide::sql
+
+namespace tide::sql {
+namespace {
+
+TEST(ExprStandardFormTest, KeywordFormsBecomePlainCalls) {
+  EXPECT_EQ(testing::ExprSql("SUBSTRING(s FROM 2 FOR 3)"), "SUBSTRING(s, 2, 3)");
+  EXPECT_EQ(testing::ExprSql("substr(s FROM 2)"), "substr(s, 2)");
+  EXPECT_EQ(testing::ExprSql("substring(s, 2, 3)"), "substring(s, 2, 3)");
+  EXPECT_EQ(testing::ExprSql("TRIM(s)"), "TRIM(s)");
+  EXPECT_EQ(testing::ExprSql("TRIM(BOTH 'x' FROM s)"), "trim(s, 'x')");
+  EXPECT_EQ(testing::ExprSql("TRIM(LEADING FROM s)"), "ltrim(s)");
+  EXPECT_EQ(testing::ExprSql("trim(trailing 'ab' from s || t)"), "rtrim((s || t), 'ab')");
+  EXPECT_EQ(testing::ExprSql("trim('x' FROM s)"), "trim(s, 'x')");
+  EXPECT_EQ(testing::ExprSql("POSITION('b' IN s)"), "locate('b', s)");
+  EXPECT_EQ(testing::ExprSql("position(a || b IN s)"), "locate((a || b), s)");
+  EXPECT_EQ(testing::ExprSql("overlay(s PLACING 'x' FROM 2 FOR 1)"), "overlay(s, 'x', 2, 1)");
+  EXPECT_EQ(testing::ExprSql("overlay(s, 'x', 2)"), "overlay(s, 'x', 2)");
+}
+
+TEST(ExprStandardFormTest, IncompleteKeywordFormsAreErrors) {
+  EXPECT_FALSE(ParseExpression("TRIM(BOTH 'x' s)").ok());
+  EXPECT_FALSE(ParseExpression("overlay(s PLACING 'x')").ok());
+  EXPECT_FALSE(ParseExpression("substring(s FROM)").ok());
+}
+
+}  // namespace
+}  // namespace tide::sql

@@ -83,6 +83,8 @@ TEST(QueryTest, WhereGroupHavingOrderLimit) {
             "SELECT a, count(*) FROM t WHERE (b > 1) GROUP BY a HAVING (count(*) > 2) ORDER BY 2 DESC, a ASC NULLS FIRST "
             "LIMIT 10 OFFSET 5");
   EXPECT_EQ(RoundTrip("SELECT a FROM t GROUP BY ROLLUP(a, b)"), "SELECT a FROM t GROUP BY ROLLUP(a, b)");
+  EXPECT_EQ(RoundTrip("SELECT a, sum(b) FROM t GROUP BY ALL"), "SELECT a, sum(b) FROM t GROUP BY ALL");
+  EXPECT_EQ(RoundTrip("SELECT `all` FROM t GROUP BY `all`"), "SELECT `all` FROM t GROUP BY `all`");
   EXPECT_EQ(RoundTrip("SELECT a FROM t GROUP BY a, CUBE (b, c)"), "SELECT a FROM t GROUP BY a, CUBE(b, c)");
   EXPECT_EQ(RoundTrip("SELECT a FROM t GROUP BY GROUPING SETS ((a, b), a, ())"),
             "SELECT a FROM t GROUP BY GROUPING SETS ((a, b), (a), ())");
