@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demo `make demo` runs: an embedded `tide server` on a temporary data directory, a topic,
-# a few records produced and consumed with the `tide` CLI, the server's /metrics, a clean stop.
+# a few records produced and consumed with the `tide` CLI, a Delta table written and queried with
+# `tide table` and `tide sql`, the server's /metrics, a clean stop.
 # Usage: scripts/demo.sh PATH/TO/tide
 set -euo pipefail
 TIDE=${1:-build/release/bin/tide}
@@ -59,6 +60,20 @@ step "tide table optimize $TABLE; tide table history $TABLE"
 step "tide table cat $TABLE --version 1   (time travel: before the second append) and tide table check"
 "$TIDE" table cat "$TABLE" --version 1
 "$TIDE" table check "$TABLE"
+
+step "tide sql: Spark SQL over the same table (aggregate, MERGE upsert, time travel, EXPLAIN)"
+SQL=("$TIDE" sql --data-dir "$DATA_DIR")
+"${SQL[@]}" -e "SELECT customer, count(*) AS orders, sum(amount) AS total FROM orders GROUP BY customer ORDER BY total DESC"
+"${SQL[@]}" -e "MERGE INTO orders t
+  USING (VALUES (4, 'alice', 5.00), (6, 'erin', 18.00)) AS s(order_id, customer, amount)
+  ON t.order_id = s.order_id
+  WHEN MATCHED THEN UPDATE SET amount = s.amount
+  WHEN NOT MATCHED THEN INSERT *"
+"${SQL[@]}" -e "SELECT order_id, customer, amount FROM orders WHERE order_id >= 4 ORDER BY order_id"
+"${SQL[@]}" -e "SELECT count(*) AS orders_at_version_1 FROM orders VERSION AS OF 1"
+"${SQL[@]}" -e "EXPLAIN SELECT customer, sum(amount) FROM orders WHERE customer = 'alice' GROUP BY customer"
+step "tide sql --server $HTTP   (the same SQL through the running server's HTTP API)"
+"$TIDE" sql --server "$HTTP" --format json -e "SELECT customer, sum(amount) AS total FROM orders GROUP BY customer ORDER BY customer"
 
 step "curl http://$HTTP/metrics   (Kafka and process metrics, Prometheus text format)"
 curl -sf "http://$HTTP/metrics" | grep -E '^(tide_kafka_requests_total|tide_kafka_produced|tide_kafka_connections|tide_build_info|process_resident)' | head -n 12

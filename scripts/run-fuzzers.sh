@@ -11,6 +11,8 @@ if ((${#targets[@]} == 0)); then
   echo "run-fuzzers: no fuzz targets in $DIR"
   exit 0
 fi
+# Known third-party reports (see the file) are suppressed; everything else still fails a target.
+export UBSAN_OPTIONS="suppressions=$ROOT/tests/fuzz/ubsan.supp:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 for target in "${targets[@]}"; do
   name=$(basename "$target")
   work=$(mktemp -d)

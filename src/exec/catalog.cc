@@ -13,6 +13,7 @@
 
 #include <rapidjson/document.h>
 
+#include "base/clock.h"
 #include "base/json_writer.h"
 #include "base/strings.h"
 #include "exec/delta_source.h"
@@ -222,6 +223,24 @@ base::Result<sql::TableHandlePtr> Catalog::GetTable(const sql::QualifiedName& na
       // commits reads the earlier one.
       int64_t us = time_travel->timestamp_micros;
       opts.timestamp_ms = us >= 0 ? us / 1000 : -((-us + 999) / 1000);
+    }
+  }
+  if (opts.timestamp_ms) {
+    // Delta refuses a time after the latest commit (DELTA_TIMESTAMP_GREATER_THAN_COMMIT) rather
+    // than reading the latest version: the caller asked for a state that does not exist yet.
+    auto latest = table::LatestVersion(root);
+    if (!latest.ok()) return Status(latest.status().code(), At(name.pos) + display + ": " + latest.status().message());
+    auto latest_ms = table::CommitTimestamp(root, *latest);
+    if (!latest_ms.ok()) {
+      return Status(latest_ms.status().code(), At(name.pos) + display + ": " + latest_ms.status().message());
+    }
+    if (*opts.timestamp_ms > *latest_ms) {
+      return Status::InvalidArgument(At(name.pos) + "The provided timestamp (" +
+                                     base::FormatIso8601Micros(time_travel->timestamp_micros) +
+                                     ") is after the latest version available to this table (" + display +
+                                     ", version " + std::to_string(*latest) + " committed at " +
+                                     base::FormatIso8601Micros(*latest_ms * 1000) +
+                                     "). Use a timestamp before or at that time.");
     }
   }
   auto snap = table::Snapshot::Load(root, opts);

@@ -453,6 +453,13 @@ Result<BoundRelation> Binder::BindSelect(const SelectBody& select, const Scope* 
   Scope scope = std::move(from.scope);
   scope.outer = outer;
   PlanPtr plan = from.plan;
+  // LATERAL VIEW: after all FROM items, before WHERE (which may read the generated columns).
+  for (const auto& view : select.lateral_views) {
+    if (view.generator->kind != ExprKind::kFunction) return Error(view.pos, "LATERAL VIEW needs a generator call");
+    TIDE_RETURN_IF_ERROR(BindGenerator(view.generator->As<FunctionCall>(), view.outer, view.columns, true, view.table.name,
+                                       scope, plan)
+                             .status());
+  }
   std::vector<const NamedWindow*> named_windows;
   for (const auto& w : select.windows) named_windows.push_back(&w);
 
@@ -607,40 +614,10 @@ Result<BoundRelation> Binder::BindSelect(const SelectBody& select, const Scope* 
     if (generator_item >= 0) return Unsupported(f.pos, "only one generator is allowed in a select list");
     if (!select.group_by.empty()) return Unsupported(f.pos, "a generator with GROUP BY is not supported");
     generator_item = static_cast<int>(i);
-    ExprContext gctx;
-    gctx.scope = &scope;
-    gctx.clause = "the argument of generator '" + fname + "'";
-    std::vector<BoundExprPtr> args;
-    for (const auto& a : f.args) {
-      TIDE_ASSIGN_OR_RETURN(BoundExprPtr x, Bind(*a, gctx));
-      args.push_back(x);
-    }
-    auto rf = ResolveFunction(fname, args);
-    if (!rf.ok()) return AddPosition(rf.status(), f.pos);
-    for (size_t k = 0; k < args.size() && k < rf->arg_types.size(); ++k) {
-      if (rf->arg_types[k] && !args[k]->type->Equals(*rf->arg_types[k])) args[k] = MakeCast(args[k], rf->arg_types[k], false, args[k]->sql);
-    }
-    auto node = std::make_shared<PlanNode>();
-    node->kind = PlanKind::kExplode;
-    node->generator = MakeCall(rf->name, std::move(args), rf->result_type ? rf->result_type : columnar::Null(), true, SparkName(f), f.pos);
-    node->outer = fname.size() > 6 && fname.compare(fname.size() - 6, 6, "_outer") == 0;
-    std::vector<columnar::FieldPtr> fields = plan->schema->fields();
     generator_first = plan->schema->num_fields();
-    generator_count = static_cast<int>(rf->generated.size());
-    for (size_t k = 0; k < rf->generated.size(); ++k) {
-      auto g = rf->generated[k];
-      std::string name = g->name();
-      if (item.alias && rf->generated.size() == 1) name = item.alias->name;
-      fields.push_back(columnar::MakeField(name, g->type(), g->nullable() || node->outer));
-      ScopeColumn c;
-      c.name = name;
-      c.type = g->type();
-      c.nullable = g->nullable() || node->outer;
-      scope.columns.push_back(std::move(c));
-    }
-    node->schema = planutil::MakeSchema(std::move(fields));
-    node->children.push_back(plan);
-    plan = node;
+    std::vector<Identifier> names;
+    if (item.alias) names.push_back(*item.alias);
+    TIDE_ASSIGN_OR_RETURN(generator_count, BindGenerator(f, false, names, false, "", scope, plan));
   }
 
   // Select items.

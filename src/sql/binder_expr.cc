@@ -6,6 +6,7 @@
 #include "sql/function_catalog.h"
 #include "sql/lexer.h"
 #include "sql/optimizer_util.h"
+#include "sql/parser.h"
 #include "sql/printer.h"
 #include "sql/types.h"
 
@@ -744,6 +745,24 @@ Result<BoundExprPtr> Binder::BindFunction(const FunctionCall& f, ExprContext& ct
   }
 
   auto cls = LookupFunctionClass(name);
+  // Spark's cast functions: double(x), int(x), date(x), ... are CAST(x AS <name>).
+  static constexpr const char* kCastFunctions[] = {"boolean", "tinyint", "smallint", "int",    "bigint", "float",
+                                                   "double",  "decimal", "date",     "timestamp", "string", "binary"};
+  if (!cls && f.args.size() == 1 && !f.distinct && f.args[0]->kind != ExprKind::kStar &&
+      std::find(std::begin(kCastFunctions), std::end(kCastFunctions), name) != std::end(kCastFunctions)) {
+    TIDE_ASSIGN_OR_RETURN(BoundExprPtr x, Bind(*f.args[0], ctx));
+    auto spec = ParseType(name);
+    if (!spec.ok()) return AddPosition(spec.status(), f.pos);
+    auto type = ToColumnarType(**spec);
+    if (!type.ok()) return AddPosition(type.status(), f.pos);
+    if (x->IsNullLiteral()) return MakeNullLiteral(*type);
+    if (!CanCast(*x->type, **type)) {
+      return Error(f.pos, "cannot cast '" + x->sql + "' of type " + x->type->ToString() + " to " + (*type)->ToString());
+    }
+    auto out = std::const_pointer_cast<BoundExpr>(MakeCast(x, *type, false, sql));
+    out->pos = f.pos;
+    return BoundExprPtr(out);
+  }
   bool star_arg = f.args.size() == 1 && f.args[0]->kind == ExprKind::kStar;
   if (!cls) {
     if (name == "count_star") cls = FunctionClass::kAggregate;

@@ -112,6 +112,13 @@ class Binder {
   base::Result<BoundRelation> BindJoin(const JoinTable& j);
   base::Result<BoundRelation> BindTableFunction(const FunctionTable& f);
 
+  // Generators (binder_generator.cc): binds generator call `f` (explode, posexplode, inline,
+  // *_outer, json_tuple) over `scope`, wraps *plan in a kExplode node and appends its columns to
+  // `scope` (qualified by `qualifier` when not empty), named `names` when their count matches
+  // (an error when it does not and `names_strict`). Returns the number of columns appended.
+  base::Result<int> BindGenerator(const FunctionCall& f, bool outer, const std::vector<Identifier>& names, bool names_strict,
+                                  const std::string& qualifier, Scope& scope, PlanPtr& plan);
+
   // Expressions (binder_expr.cc).
   base::Result<BoundExprPtr> Bind(const Expr& e, ExprContext& ctx);
   base::Result<BoundExprPtr> BindColumnRef(const ColumnRef& ref, ExprContext& ctx);

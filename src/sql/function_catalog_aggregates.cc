@@ -167,6 +167,26 @@ base::Result<ResolvedFunction> ResolveGenerator(const std::string& name, const A
   return f;
 }
 
+// json_tuple(json, k1, ..., kn): one row of STRING columns c0..cn-1 (the binder rewrites it to
+// inline over get_json_object, so no kernel of its own).
+base::Result<ResolvedFunction> ResolveJsonTuple(const std::string& name, const Args& args) {
+  if (args.size() < 2) {
+    return base::Status::InvalidArgument("function 'json_tuple' needs a JSON string and at least one key, got " +
+                                         std::to_string(args.size()) + " argument(s)");
+  }
+  std::vector<FieldPtr> out;
+  std::vector<TypePtr> types;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const auto id = args[i]->type->id();
+    if (id != columnar::TypeId::kString && id != columnar::TypeId::kNull) return CannotApply(name, args);
+    types.push_back(columnar::Utf8());
+    if (i) out.push_back(columnar::MakeField("c" + std::to_string(i - 1), columnar::Utf8(), true));
+  }
+  ResolvedFunction f = Make(std::move(types), columnar::Struct(out), false);
+  f.generated = std::move(out);
+  return f;
+}
+
 }  // namespace
 
 void RegisterAggregates(Registry* r) {
@@ -221,6 +241,7 @@ void RegisterAggregates(Registry* r) {
   for (const char* f : {"explode", "posexplode", "inline", "explode_outer", "posexplode_outer", "inline_outer"}) {
     r->Add(f, G, ResolveGenerator);
   }
+  r->Add("json_tuple", G, ResolveJsonTuple);
 }
 
 }  // namespace tide::sql::fcat

@@ -20,7 +20,8 @@ const TypePtr& ElementType(const columnar::DataType& t) { return t.children()[0]
 
 base::Result<ResolvedFunction> ResolveArray(const std::string& name, const Args& args) {
   TIDE_ASSIGN_OR_RETURN(TypePtr t, CommonOf(name, args, 0, args.size()));
-  if (args.empty()) t = Utf8();  // Spark: array() is ARRAY<STRING> for practical purposes
+  // Spark 3+: array() is an empty ARRAY<VOID>, which coerces to any array type.
+  if (args.empty()) t = columnar::Null();
   bool elem_nullable = !NoneNullable(args) || args.empty();
   return Make(std::vector<TypePtr>(args.size(), t),
               columnar::List(columnar::MakeField("element", t, elem_nullable)), false);
@@ -39,8 +40,7 @@ base::Result<ResolvedFunction> ResolveMap(const std::string& name, const Args& a
     k = *ck;
     v = *cv;
   }
-  if (IsNullT(*k)) k = Utf8();
-  if (IsNullT(*v)) v = Utf8();
+  // Spark 3+: map() is an empty MAP<VOID, VOID>; map(k, NULL) keeps a VOID value type.
   std::vector<TypePtr> types;
   for (size_t i = 0; i < args.size(); ++i) types.push_back(i % 2 == 0 ? k : v);
   return Make(std::move(types), columnar::Map(k, v, true), false);

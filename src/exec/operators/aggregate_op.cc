@@ -27,6 +27,10 @@ struct AggSpec {
   bool grouping_id = false;
   // Set by a sink that could not reserve memory: the aggregation then spills.
   mutable std::atomic<bool> overflow{false};
+  // Set once a sink holds reserved memory: an input that then runs out of memory (a join
+  // build below this aggregation) may have been starved by the aggregation's own state, so
+  // the aggregation spills as if it had overflowed itself.
+  mutable std::atomic<bool> held_memory{false};
 };
 
 class AggSink final : public LocalSink {
@@ -249,6 +253,7 @@ class AggSink final : public LocalSink {
                                                " bytes exceeded (" + std::to_string(num_groups_) + " groups)");
       }
       reserved_ = bytes;
+      spec_->held_memory.store(true, std::memory_order_relaxed);
     }
     return base::Status::OK();
   }
@@ -452,8 +457,13 @@ base::Result<std::vector<BatchPtr>> RunAggregation(Compiler& c, const std::funct
                                                    const AggSpec& spec, int depth = 0) {
   TIDE_ASSIGN_OR_RETURN(Stream input, make_input());
   spec.overflow.store(false);
+  spec.held_memory.store(false);
   auto r = RunAggregationOnce(c, input, spec);
-  if (r.ok() || !spec.overflow.load()) return r;
+  if (r.ok()) return r;
+  const bool grouped = !spec.node->group_exprs.empty() || !spec.sets.empty();
+  const bool starved_input = grouped && r.status().code() == base::StatusCode::kResourceExhausted &&
+                             spec.held_memory.load();
+  if (!spec.overflow.load() && !starved_input) return r;
   std::vector<sql::BoundExprPtr> keys = PartitionKeys(spec);
   if (spec.node->group_exprs.empty() && spec.sets.empty() && depth == 0) {
     return GlobalDistinctSpill(c, make_input, spec, r.status());

@@ -1,4 +1,5 @@
 // Scan, VALUES, filter, project, limit and explode.
+#include <algorithm>
 #include <mutex>
 
 #include "columnar/builder.h"
@@ -14,17 +15,65 @@ using columnar::RecordBatch;
 namespace {
 
 // Keeps the rows where the conjunction of `preds` is true.
+// Input columns `e` reads (subquery plans are uncorrelated: they read none).
+void CollectColumns(const sql::BoundExpr& e, std::vector<int>* out) {
+  if (e.kind == sql::BoundExprKind::kColumn && e.column >= 0) {
+    if (std::find(out->begin(), out->end(), e.column) == out->end()) out->push_back(e.column);
+    return;
+  }
+  for (const auto& a : e.args) {
+    if (a) CollectColumns(*a, out);
+  }
+}
+
 class FilterTransform final : public Transform {
  public:
   std::vector<std::unique_ptr<ExprEval>> evals;
+  std::vector<std::vector<int>> reads;  // per conjunct: the input columns it reads
+
+  // Conjunct by conjunct, each over the rows the previous ones kept. The selection is kept
+  // as row indexes into the input batch; a conjunct gets only the columns it reads taken
+  // to the current selection (a column is taken once per selection), and the whole batch is
+  // taken once at the end.
   base::Status Push(BatchPtr batch, const Emit& emit) override {
-    for (auto& e : evals) {
-      TIDE_ASSIGN_OR_RETURN(std::vector<int32_t> rows, e->Select(*batch));
+    const int ncols = batch->num_columns();
+    bool all = true;  // no row dropped yet
+    sel_.clear();
+    taken_.assign(ncols, nullptr);
+    taken_at_.assign(ncols, -1);
+    int version = 0;  // bumped whenever sel_ changes
+    for (size_t k = 0; k < evals.size(); ++k) {
+      BatchPtr in = batch;
+      if (!all) {
+        std::vector<ArrayPtr> cols = batch->columns();
+        for (int c : reads[k]) {
+          if (c >= ncols) continue;
+          if (taken_at_[c] != version) {
+            taken_[c] = Take(*batch->column(c), sel_.data(), static_cast<int64_t>(sel_.size()));
+            taken_at_[c] = version;
+          }
+          cols[c] = taken_[c];
+        }
+        in = std::make_shared<RecordBatch>(batch->schema(), std::move(cols), static_cast<int64_t>(sel_.size()));
+      }
+      TIDE_ASSIGN_OR_RETURN(std::vector<int32_t> rows, evals[k]->Select(*in));
       if (rows.empty()) return base::Status::OK();
-      if (static_cast<int64_t>(rows.size()) != batch->num_rows()) batch = TakeBatch(*batch, rows);
+      if (static_cast<int64_t>(rows.size()) == in->num_rows()) continue;
+      if (!all) {
+        for (auto& r : rows) r = sel_[r];
+      }
+      sel_.swap(rows);
+      all = false;
+      ++version;
     }
-    return emit(std::move(batch));
+    if (all) return emit(std::move(batch));
+    return emit(TakeBatch(*batch, sel_));
   }
+
+ private:
+  std::vector<int32_t> sel_;
+  std::vector<ArrayPtr> taken_;
+  std::vector<int> taken_at_;
 };
 
 TransformFactory FilterFactory(std::vector<sql::BoundExprPtr> preds, QueryContext* ctx) {
@@ -33,6 +82,9 @@ TransformFactory FilterFactory(std::vector<sql::BoundExprPtr> preds, QueryContex
     for (const auto& p : preds) {
       TIDE_ASSIGN_OR_RETURN(auto e, ExprEval::Make(p, ctx));
       t->evals.push_back(std::move(e));
+      std::vector<int> cols;
+      CollectColumns(*p, &cols);
+      t->reads.push_back(std::move(cols));
     }
     return std::unique_ptr<Transform>(std::move(t));
   };

@@ -7,7 +7,9 @@
 // against the residual condition, and the join type decides what each probe row produces.
 // Right and full joins record which build rows matched and emit the others once the probe
 // side has finished.
+#include <algorithm>
 #include <atomic>
+#include <cstring>
 
 #include "exec/operators/hash_table.h"
 #include "exec/operators/operators.h"
@@ -54,6 +56,7 @@ struct JoinSpec {
   std::shared_ptr<const columnar::Schema> pair_schema;  // left fields + right fields
   std::shared_ptr<const columnar::Schema> left_schema;
   bool hashed = false;
+  int fixed_width = 0;  // FixedKeyWidth(node): > 0 selects the packed-key fast path
 };
 
 bool NullSafe(const sql::PlanNode& node, size_t k) { return k < node.null_safe.size() && node.null_safe[k]; }
@@ -72,6 +75,90 @@ void NullKeyRows(const sql::PlanNode& node, const std::vector<ArrayPtr>& keys, i
     for (int64_t i = 0; i < n; ++i) {
       if (!a.IsValid(i)) (*out)[i] = 1;
     }
+  }
+}
+
+// Fast path for join keys that are all fixed-width integers (INT, BIGINT, DATE, TIMESTAMP,
+// ...) of the same type on both sides and not null-safe: a row's key is its values' bytes
+// packed side by side (no null flags, since rows with a null key never enter or probe the
+// table), at most 16 bytes, hashed as two 64-bit words. Returns the packed width, or 0 when
+// the general row codec must be used. Both sides of one join always use the same encoding.
+int FixedKeyWidth(const sql::PlanNode& node) {
+  if (node.left_keys.empty() || node.left_keys.size() != node.right_keys.size()) return 0;
+  int width = 0;
+  for (size_t k = 0; k < node.left_keys.size(); ++k) {
+    if (NullSafe(node, k)) return 0;
+    const auto& lt = node.left_keys[k]->type;
+    const auto& rt = node.right_keys[k]->type;
+    if (!lt || !rt || !lt->Equals(*rt)) return 0;
+    switch (lt->id()) {
+      case columnar::TypeId::kInt8:
+      case columnar::TypeId::kInt16:
+      case columnar::TypeId::kInt32:
+      case columnar::TypeId::kInt64:
+      case columnar::TypeId::kUInt8:
+      case columnar::TypeId::kUInt16:
+      case columnar::TypeId::kUInt32:
+      case columnar::TypeId::kUInt64:
+      case columnar::TypeId::kDate32:
+      case columnar::TypeId::kTime64:
+      case columnar::TypeId::kTimestamp: width += lt->FixedWidth(); break;
+      default: return 0;
+    }
+  }
+  return width <= 16 ? width : 0;
+}
+
+inline uint64_t MixFixedKey(uint64_t lo, uint64_t hi) {
+  uint64_t h = lo * 0x9E3779B97F4A7C15ULL ^ (hi + 0x632BE59BD9B4E019ULL) * 0xC2B2AE3D27D4EB4FULL;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return h;
+}
+
+// Packs rows [0, n) of `keys` (types as FixedKeyWidth accepted, total `width` bytes) into
+// `data` (n * width bytes) and hashes each packed key into `hashes`.
+void PackFixedKeys(const std::vector<const ArrayData*>& keys, int64_t n, int width, std::vector<uint8_t>* data,
+                   std::vector<uint64_t>* hashes) {
+  data->resize(static_cast<size_t>(n) * width + 16);  // slack: the hash loop loads 16 bytes
+  uint8_t* d = data->data();
+  int pos = 0;
+  for (const ArrayData* a : keys) {
+    const int w = a->type->FixedWidth();
+    if (a->buffers.size() < 2 || !a->buffers[1]) {
+      // No values buffer (an all-null column): every row is skipped as a null key.
+      for (int64_t i = 0; i < n; ++i) std::memset(d + i * width + pos, 0, w);
+      pos += w;
+      continue;
+    }
+    const uint8_t* src = a->buffers[1]->data() + a->offset * w;
+    if (w == width) {
+      std::memcpy(d, src, static_cast<size_t>(n) * w);
+    } else {
+      for (int64_t i = 0; i < n; ++i) std::memcpy(d + i * width + pos, src + i * w, w);
+    }
+    pos += w;
+  }
+  hashes->resize(n);
+  uint64_t* h = hashes->data();
+  if (width == 8) {
+    for (int64_t i = 0; i < n; ++i) {
+      uint64_t lo;
+      std::memcpy(&lo, d + i * 8, 8);
+      h[i] = MixFixedKey(lo, 0);
+    }
+    return;
+  }
+  const uint64_t lo_mask = width >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * width)) - 1;
+  const uint64_t hi_mask = width <= 8 ? 0 : width == 16 ? ~uint64_t{0} : (uint64_t{1} << (8 * (width - 8))) - 1;
+  for (int64_t i = 0; i < n; ++i) {
+    uint64_t lo, hi;
+    std::memcpy(&lo, d + i * width, 8);
+    std::memcpy(&hi, d + i * width + 8, 8);
+    h[i] = MixFixedKey(lo & lo_mask, hi & hi_mask);
   }
 }
 
@@ -108,18 +195,26 @@ class ProbeTransform final : public Transform {
       }
       for (auto& k : kc) kp.push_back(k.get());
       NullKeyRows(node, kc, n, &null_key_);
-      EncodeRows(kp, n, &enc_);
-      hashes_.resize(n);
-      for (int64_t i = 0; i < n; ++i) {
-        auto key = enc_.row(i);
-        hashes_[i] = HashKeyBytes(key.data(), key.size());
+      const int fw = spec_->fixed_width;
+      if (fw > 0) {
+        PackFixedKeys(kp, n, fw, &packed_, &hashes_);
+      } else {
+        EncodeRows(kp, n, &enc_);
+        hashes_.resize(n);
+        for (int64_t i = 0; i < n; ++i) {
+          auto key = enc_.row(i);
+          hashes_[i] = HashKeyBytes(key.data(), key.size());
+        }
       }
+      auto key_of = [&](int64_t i) {
+        return fw > 0 ? std::string_view(reinterpret_cast<const char*>(packed_.data()) + i * fw, fw) : enc_.row(i);
+      };
       constexpr int64_t kAhead = 16;
       for (int64_t i = 0; i < std::min(n, kAhead); ++i) b.PartOf(hashes_[i]).table.Prefetch(hashes_[i]);
       for (int64_t i = 0; i < n; ++i) {
         if (i + kAhead < n) b.PartOf(hashes_[i + kAhead]).table.Prefetch(hashes_[i + kAhead]);
         if (null_key_[i]) continue;
-        auto key = enc_.row(i);
+        auto key = key_of(i);
         const BuildPartition& part = b.PartOf(hashes_[i]);
         const int64_t id = part.table.Find(key, hashes_[i]);
         if (id < 0) continue;
@@ -252,6 +347,7 @@ class ProbeTransform final : public Transform {
   std::vector<std::unique_ptr<ExprEval>> keys_;
   std::unique_ptr<ExprEval> cond_;
   EncodedRows enc_;
+  std::vector<uint8_t> packed_;  // fixed-width keys: n * fixed_width bytes
   std::vector<uint64_t> hashes_;
   std::vector<uint8_t> matched_;
   std::vector<uint8_t> null_key_;
@@ -278,17 +374,27 @@ base::Status BuildTable(QueryContext* ctx, const sql::PlanNode& node, BatchPtr b
     std::vector<uint8_t> null_rows;
     NullKeyRows(node, kc, n, &null_rows);
     EncodedRows enc;
-    EncodeRows(kp, n, &enc);
-    std::vector<uint64_t> hashes(n);
-    constexpr int64_t kChunk = 1 << 16;
-    TIDE_RETURN_IF_ERROR(ParallelFor(ctx, (n + kChunk - 1) / kChunk, [&](int64_t c) {
-      const int64_t end = std::min(n, (c + 1) * kChunk);
-      for (int64_t i = c * kChunk; i < end; ++i) {
-        auto key = enc.row(i);
-        hashes[i] = HashKeyBytes(key.data(), key.size());
-      }
-      return base::Status::OK();
-    }));
+    std::vector<uint8_t> packed;
+    std::vector<uint64_t> hashes;
+    const int fw = FixedKeyWidth(node);
+    if (fw > 0) {
+      PackFixedKeys(kp, n, fw, &packed, &hashes);
+    } else {
+      EncodeRows(kp, n, &enc);
+      hashes.resize(n);
+      constexpr int64_t kChunk = 1 << 16;
+      TIDE_RETURN_IF_ERROR(ParallelFor(ctx, (n + kChunk - 1) / kChunk, [&](int64_t c) {
+        const int64_t end = std::min(n, (c + 1) * kChunk);
+        for (int64_t i = c * kChunk; i < end; ++i) {
+          auto key = enc.row(i);
+          hashes[i] = HashKeyBytes(key.data(), key.size());
+        }
+        return base::Status::OK();
+      }));
+    }
+    auto key_of = [&](int64_t i) {
+      return fw > 0 ? std::string_view(reinterpret_cast<const char*>(packed.data()) + i * fw, fw) : enc.row(i);
+    };
     // Big build sides: 2^bits partitions built in parallel.
     int bits = 0;
     if (ctx->threads() > 1) {
@@ -312,7 +418,7 @@ base::Status BuildTable(QueryContext* ctx, const sql::PlanNode& node, BatchPtr b
       for (size_t k = rows.size(); k-- > 0;) {
         const int32_t i = rows[k];
         bool inserted = false;
-        const uint32_t id = part.table.FindOrInsert(enc.row(i), hashes[i], &inserted);
+        const uint32_t id = part.table.FindOrInsert(key_of(i), hashes[i], &inserted);
         if (inserted) {
           part.head.push_back(i);
         } else {
@@ -367,6 +473,89 @@ BatchPtr UnmatchedBuildRows(const JoinSpec& spec) {
 }
 
 constexpr int kJoinPartitions = 32;
+// A spilled partition whose build side still does not fit is partitioned again (both sides,
+// with another seed) this many levels deep at most.
+constexpr int kMaxGraceDepth = 4;
+
+// What every partition task of one grace join shares.
+struct GraceJoinState {
+  const sql::PlanNode* node = nullptr;
+  QueryContext* ctx = nullptr;
+  std::shared_ptr<JoinSpec> proto;
+  PartitionSpec build_spec;  // right keys
+  PartitionSpec probe_spec;  // left keys
+  int64_t batch_size = 0;
+  bool has_null = false;
+  int64_t total_right = 0;
+};
+
+// Joins partition p of the spilled sides r (build) and l (probe). When p's build rows do not
+// fit in memory, both sides of p are partitioned again with another seed and each
+// sub-partition is joined in turn (recursively, up to kMaxGraceDepth levels).
+base::Status JoinSpilledPartition(const GraceJoinState& g, const SpillPartitions& r, const SpillPartitions& l, int p,
+                                  int depth, const Emit& emit) {
+  const sql::PlanNode& node = *g.node;
+  const auto jt = node.join_type;
+  const bool probe_empty = l.files[p].empty();
+  const bool build_empty = r.rows[p] == 0;
+  // Partitions that cannot produce a row.
+  if (probe_empty && jt != PlanJoinType::kRight && jt != PlanJoinType::kFull) return base::Status::OK();
+  if (build_empty && (jt == PlanJoinType::kInner || jt == PlanJoinType::kSemi || jt == PlanJoinType::kRight ||
+                      jt == PlanJoinType::kCross)) {
+    return base::Status::OK();
+  }
+  TIDE_RETURN_IF_ERROR(g.ctx->CheckCancelled());
+  base::Status built;
+  {
+    auto spec = std::make_shared<JoinSpec>(*g.proto);
+    spec->build = std::make_shared<BuildSide>();
+    std::vector<BatchPtr> rb;
+    TIDE_RETURN_IF_ERROR(ReadSpillFiles(r.files[p], r.schema, g.batch_size, &rb));
+    TIDE_ASSIGN_OR_RETURN(BatchPtr all, ConcatAll(node.children[1]->schema, rb));
+    rb.clear();
+    built = BuildTable(g.ctx, node, std::move(all), spec->build.get());
+    if (built.ok()) {
+      spec->build->has_null_key = g.has_null;
+      spec->build->global_rows = g.total_right;
+      ProbeTransform probe(spec.get());
+      TIDE_RETURN_IF_ERROR(probe.Init());
+      for (const auto& path : l.files[p]) {
+        TIDE_ASSIGN_OR_RETURN(auto reader, SpillReader::Open(path, l.schema));
+        while (true) {
+          TIDE_ASSIGN_OR_RETURN(auto b, reader->Next(g.batch_size));
+          if (!b) break;
+          TIDE_RETURN_IF_ERROR(probe.Push(std::move(b), emit));
+        }
+      }
+      if (jt == PlanJoinType::kRight || jt == PlanJoinType::kFull) {
+        if (BatchPtr u = UnmatchedBuildRows(*spec)) TIDE_RETURN_IF_ERROR(emit(std::move(u)));
+      }
+      return base::Status::OK();
+    }
+    // The failed build's batch and tables are freed here, before partitioning again.
+  }
+  if (!IsBuildOverflow(built)) return built;
+  auto too_big = [&](const std::string& why) {
+    return base::Status::ResourceExhausted("hash join: spilled partition " + std::to_string(p) + " of " +
+                                           std::to_string(r.rows[p]) + " build rows still does not fit" + why +
+                                           ": " + built.message());
+  };
+  if (depth >= kMaxGraceDepth) return too_big(" after " + std::to_string(depth) + " levels of partitioning");
+  PartitionSpec rs = g.build_spec;
+  rs.seed = g.build_spec.seed + 7919 * static_cast<uint64_t>(depth);
+  rs.saw_null_key = nullptr;  // already known from the first pass
+  PartitionSpec ls = g.probe_spec;
+  ls.seed = rs.seed;
+  TIDE_ASSIGN_OR_RETURN(SpillPartitions sub_r, SpillStreamPartitioned(PartitionStream(r, p, g.batch_size), rs));
+  // One key holding every row of the partition: partitioning again cannot split it.
+  const int64_t biggest = *std::max_element(sub_r.rows.begin(), sub_r.rows.end());
+  if (biggest == r.rows[p]) return too_big(" (its rows share one join key)");
+  TIDE_ASSIGN_OR_RETURN(SpillPartitions sub_l, SpillStreamPartitioned(PartitionStream(l, p, g.batch_size), ls));
+  for (int q = 0; q < sub_r.num_partitions; ++q) {
+    TIDE_RETURN_IF_ERROR(JoinSpilledPartition(g, sub_r, sub_l, q, depth + 1, emit));
+  }
+  return base::Status::OK();
+}
 
 // Grace hash join: both sides are written to partition files by a hash of their keys; each
 // partition is then joined on its own (one task per partition, so partitions run in
@@ -389,45 +578,23 @@ base::Result<Stream> GraceJoin(Compiler& c, const sql::PlanNode& node, const std
   ls.saw_null_key = nullptr;
   TIDE_ASSIGN_OR_RETURN(Stream left, c.Compile(node.children[0]));
   TIDE_ASSIGN_OR_RETURN(auto lparts, SpillStreamPartitioned(left, ls));
-  int64_t total_right = 0;
-  for (int64_t r : rparts.rows) total_right += r;
+  auto g = std::make_shared<GraceJoinState>();
+  g->node = &node;
+  g->ctx = c.ctx();
+  g->proto = proto;
+  g->build_spec = rs;
+  g->build_spec.saw_null_key = nullptr;
+  g->probe_spec = ls;
+  g->batch_size = c.batch_size();
+  g->has_null = right_null->load();
+  for (int64_t r : rparts.rows) g->total_right += r;
   auto shared_r = std::make_shared<SpillPartitions>(std::move(rparts));
   auto shared_l = std::make_shared<SpillPartitions>(std::move(lparts));
-  QueryContext* ctx = c.ctx();
-  const int64_t bs = c.batch_size();
-  const bool has_null = right_null->load();
   Stream st;
   st.schema = node.schema;
   st.source.num_tasks = kJoinPartitions;
-  st.source.run = [=, &node](int64_t p, const Emit& emit) -> base::Status {
-    auto spec = std::make_shared<JoinSpec>(*proto);
-    spec->build = std::make_shared<BuildSide>();
-    std::vector<BatchPtr> rb;
-    TIDE_RETURN_IF_ERROR(ReadSpillFiles(shared_r->files[p], shared_r->schema, bs, &rb));
-    TIDE_ASSIGN_OR_RETURN(BatchPtr all, ConcatAll(node.children[1]->schema, rb));
-    rb.clear();
-    auto st = BuildTable(ctx, node, std::move(all), spec->build.get());
-    if (!st.ok()) {
-      return base::Status::ResourceExhausted("hash join: spilled partition " + std::to_string(p) + " of " +
-                                             std::to_string(shared_r->rows[p]) +
-                                             " build rows still does not fit: " + st.message());
-    }
-    spec->build->has_null_key = has_null;
-    spec->build->global_rows = total_right;
-    ProbeTransform probe(spec.get());
-    TIDE_RETURN_IF_ERROR(probe.Init());
-    for (const auto& path : shared_l->files[p]) {
-      TIDE_ASSIGN_OR_RETURN(auto reader, SpillReader::Open(path, shared_l->schema));
-      while (true) {
-        TIDE_ASSIGN_OR_RETURN(auto b, reader->Next(bs));
-        if (!b) break;
-        TIDE_RETURN_IF_ERROR(probe.Push(std::move(b), emit));
-      }
-    }
-    if (node.join_type == PlanJoinType::kRight || node.join_type == PlanJoinType::kFull) {
-      if (BatchPtr u = UnmatchedBuildRows(*spec)) TIDE_RETURN_IF_ERROR(emit(std::move(u)));
-    }
-    return base::Status::OK();
+  st.source.run = [g, shared_r, shared_l](int64_t p, const Emit& emit) -> base::Status {
+    return JoinSpilledPartition(*g, *shared_r, *shared_l, static_cast<int>(p), 1, emit);
   };
   return st;
 }
@@ -441,6 +608,7 @@ base::Result<Stream> CompileJoin(Compiler& c, const sql::PlanNode& node) {
   spec->ctx = c.ctx();
   spec->build = std::make_shared<BuildSide>();
   spec->hashed = !node.left_keys.empty();
+  spec->fixed_width = FixedKeyWidth(node);
   if (node.left_keys.size() != node.right_keys.size()) return base::Status::Internal("join key count mismatch");
   std::vector<columnar::FieldPtr> pf = node.children[0]->schema->fields();
   for (const auto& f : node.children[1]->schema->fields()) pf.push_back(f);

@@ -357,7 +357,17 @@ base::Result<StatementResult> Explain(StatementEnv& env, const sql::ExplainState
   }
   TIDE_ASSIGN_OR_RETURN(sql::PlanPtr plan, PlanQuery(env, q));
   text += sql::PlanToString(*plan);
-  return TextResult({"plan"}, {{text}});
+  // One row per line of the plan (Spark returns one multi-line value): shells and CSV show it
+  // as the indented tree it is, and `tide sql --format json` keeps one line per object.
+  std::vector<TextRow> rows;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    rows.push_back({text.substr(start, end - start)});
+    start = end + 1;
+  }
+  return TextResult({"plan"}, rows);
 }
 
 namespace {
@@ -415,7 +425,12 @@ base::Result<StatementResult> Set(StatementEnv& env, const sql::SetStatement& s)
   }
   const std::string& key = *s.key;
   if (!s.value) return TextResult({"key", "value"}, {{key, CurrentValue(env, key)}});
-  const std::string& value = *s.value;
+  // Users write both `SET k = 8MB` and `SET k = '8MB'`: one pair of matching quotes around
+  // the whole value is not part of it.
+  std::string value = *s.value;
+  if (value.size() >= 2 && (value.front() == '\'' || value.front() == '"') && value.back() == value.front()) {
+    value = value.substr(1, value.size() - 2);
+  }
   std::string lower = base::AsciiLower(value);
   ExecSettings& st = *env.settings;
   auto bad = [&](const std::string& why) { return ErrorAt(env, s.pos, StatusCode::kInvalidArgument, why); };

@@ -1,4 +1,5 @@
 #include "format/parquet/column_reader.h"
+#include "format/parquet/page_crc.h"
 
 #include <snappy-c.h>
 #include <zlib.h>
@@ -46,9 +47,18 @@ int PhysicalWidth(const LeafInfo& leaf) {
 }
 
 // Dense values in the physical representation (before conversion).
+// Appends n bytes with one memcpy (ValueBytes' allocator constructs element by element, so
+// insert() of a range would copy byte by byte).
+inline void AppendBytes(ValueBytes* v, const uint8_t* p, size_t n) {
+  if (n == 0) return;
+  const size_t base = v->size();
+  v->resize(base + n);
+  std::memcpy(v->data() + base, p, n);
+}
+
 struct Phys {
   int64_t n = 0;
-  std::vector<uint8_t> fixed;     // n * physical width (booleans: one byte each)
+  ValueBytes fixed;               // n * physical width (booleans: one byte each)
   std::vector<int32_t> offsets;   // byte arrays
   std::vector<uint8_t> data;
 };
@@ -116,7 +126,8 @@ Status DecodePlain(const uint8_t* p, size_t size, int64_t n, const LeafInfo& lea
     return Status::Corruption("PLAIN: page holds " + std::to_string(size / w) + " values, " + std::to_string(n) +
                               " expected");
   }
-  out->fixed.assign(p, p + n * w);
+  out->fixed.clear();
+  AppendBytes(&out->fixed, p, n * w);
   return Status::OK();
 }
 
@@ -152,7 +163,7 @@ Status BytesToDecimal(const uint8_t* b, size_t len, __int128* out) {
 }
 
 template <typename To, typename From>
-void AppendCast(const std::vector<uint8_t>& in, int64_t n, std::vector<uint8_t>* out, To (*fn)(From)) {
+void AppendCast(const ValueBytes& in, int64_t n, ValueBytes* out, To (*fn)(From)) {
   const size_t base = out->size();
   out->resize(base + n * sizeof(To));
   for (int64_t i = 0; i < n; ++i) {
@@ -172,7 +183,7 @@ Status ConvertAppend(Phys& in, const LeafInfo& leaf, LeafChunk* out) {
       if (out->fixed.empty()) {
         out->fixed = std::move(in.fixed);
       } else {
-        out->fixed.insert(out->fixed.end(), in.fixed.begin(), in.fixed.end());
+        AppendBytes(&out->fixed, in.fixed.data(), in.fixed.size());
       }
       break;
     case LeafConversion::kInt32ToInt8:
@@ -259,10 +270,16 @@ int TargetWidth(const LeafInfo& leaf) {
 }
 
 Status GatherDictionary(const LeafChunk& dict, const LeafInfo& leaf, const uint32_t* idx, int64_t n, LeafChunk* out) {
-  for (int64_t i = 0; i < n; ++i) {
-    if (idx[i] >= static_cast<uint64_t>(dict.num_values)) {
-      return Status::Corruption("dictionary index " + std::to_string(idx[i]) + " out of range (dictionary has " +
-                                std::to_string(dict.num_values) + " values)");
+  // A max reduction (vectorized) instead of a branch per index; the bad one is looked up only
+  // on failure.
+  uint32_t max_idx = 0;
+  for (int64_t i = 0; i < n; ++i) max_idx = std::max(max_idx, idx[i]);
+  if (n > 0 && max_idx >= static_cast<uint64_t>(dict.num_values)) {
+    for (int64_t i = 0; i < n; ++i) {
+      if (idx[i] >= static_cast<uint64_t>(dict.num_values)) {
+        return Status::Corruption("dictionary index " + std::to_string(idx[i]) + " out of range (dictionary has " +
+                                  std::to_string(dict.num_values) + " values)");
+      }
     }
   }
   if (leaf.conversion == LeafConversion::kByteArray) {
@@ -301,6 +318,28 @@ Status GatherDictionary(const LeafChunk& dict, const LeafInfo& leaf, const uint3
     }
   }
   out->num_values += n;
+  return Status::OK();
+}
+
+// Decodes dictionary indices [skip, skip + n) of a page's index stream (after its bit-width
+// byte) and appends the values they select. Indices go through a small buffer that stays in L1
+// cache (no page-sized index vector); the indices before `skip` are decoded and dropped.
+Status DecodeDictionaryPage(const uint8_t* p, size_t size, int bw, int64_t skip, int64_t n, const LeafChunk& dict,
+                            const LeafInfo& leaf, LeafChunk* out) {
+  constexpr int64_t kIndexBatch = 4096;
+  uint32_t idx[kIndexBatch];
+  RleBitPackedDecoder dec(p, size, bw);
+  while (skip > 0) {
+    const int64_t k = std::min(skip, kIndexBatch);
+    TIDE_RETURN_IF_ERROR(dec.Decode(idx, k));
+    skip -= k;
+  }
+  for (int64_t done = 0; done < n;) {
+    const int64_t k = std::min(n - done, kIndexBatch);
+    TIDE_RETURN_IF_ERROR(dec.Decode(idx, k));
+    TIDE_RETURN_IF_ERROR(GatherDictionary(dict, leaf, idx, k, out));
+    done += k;
+  }
   return Status::OK();
 }
 
@@ -366,7 +405,7 @@ Status DecodeDeltaByteArray(const uint8_t* p, size_t size, int64_t n, const Leaf
       if (static_cast<int64_t>(value.size()) != leaf.element.type_length) {
         return Status::Corruption("DELTA_BYTE_ARRAY: value length does not match FIXED_LEN_BYTE_ARRAY length");
       }
-      out->fixed.insert(out->fixed.end(), value.begin(), value.end());
+      AppendBytes(&out->fixed, reinterpret_cast<const uint8_t*>(value.data()), value.size());
     } else {
       if (out->data.size() + value.size() > static_cast<size_t>(kMaxBinaryBytes)) {
         return Status::Unsupported("more than 2 GiB of BYTE_ARRAY data in one page");
@@ -395,7 +434,7 @@ Status DecodeValues(Encoding enc, const uint8_t* p, size_t size, int64_t n, cons
           return Status::Corruption("PLAIN: page holds " + std::to_string(size / w) + " values, " + std::to_string(n) +
                                     " expected");
         }
-        out->fixed.insert(out->fixed.end(), p, p + n * w);
+        AppendBytes(&out->fixed, p, n * w);
         out->num_values += n;
         return Status::OK();
       }
@@ -414,10 +453,7 @@ Status DecodeValues(Encoding enc, const uint8_t* p, size_t size, int64_t n, cons
       if (size < 1) return Status::Corruption("dictionary-encoded page without a bit width");
       const int bw = p[0];
       if (bw > 32) return Status::Corruption("dictionary index bit width " + std::to_string(bw));
-      std::vector<uint32_t> idx(n);
-      RleBitPackedDecoder dec(p + 1, size - 1, bw);
-      TIDE_RETURN_IF_ERROR(dec.Decode(idx.data(), n));
-      return GatherDictionary(*dict, leaf, idx.data(), n, out);
+      return DecodeDictionaryPage(p + 1, size - 1, bw, 0, n, *dict, leaf, out);
     }
     case Encoding::kRle: {
       if (t != PhysicalType::kBoolean) return Status::Corruption("RLE value encoding for a non-boolean column");
@@ -585,7 +621,7 @@ Status AppendValues(const LeafChunk& src, const LeafInfo& leaf, int64_t v0, int6
     dst->data.insert(dst->data.end(), src.data.begin() + first, src.data.begin() + last);
   } else {
     const size_t w = TargetWidth(leaf);
-    dst->fixed.insert(dst->fixed.end(), src.fixed.begin() + v0 * w, src.fixed.begin() + (v0 + nv) * w);
+    AppendBytes(&dst->fixed, src.fixed.data() + v0 * w, nv * w);
   }
   dst->num_values += nv;
   return Status::OK();
@@ -610,7 +646,7 @@ Status DecodeValuesRange(Encoding enc, const uint8_t* p, size_t size, int64_t n,
       return Status::Corruption("PLAIN: page holds " + std::to_string(size / w) + " values, " + std::to_string(n) +
                                 " expected");
     }
-    out->fixed.insert(out->fixed.end(), p + v0 * w, p + (v0 + nv) * w);
+    AppendBytes(&out->fixed, p + v0 * w, nv * w);
     out->num_values += nv;
     return Status::OK();
   }
@@ -632,10 +668,7 @@ Status DecodeValuesRange(Encoding enc, const uint8_t* p, size_t size, int64_t n,
     if (size < 1) return Status::Corruption("dictionary-encoded page without a bit width");
     const int bw = p[0];
     if (bw > 32) return Status::Corruption("dictionary index bit width " + std::to_string(bw));
-    std::vector<uint32_t> idx(static_cast<size_t>(v0 + nv));
-    RleBitPackedDecoder dec(p + 1, size - 1, bw);
-    TIDE_RETURN_IF_ERROR(dec.Decode(idx.data(), v0 + nv));
-    return GatherDictionary(*dict, leaf, idx.data() + v0, nv, out);
+    return DecodeDictionaryPage(p + 1, size - 1, bw, v0, nv, *dict, leaf, out);
   }
   LeafChunk all;
   TIDE_RETURN_IF_ERROR(DecodeValues(enc, p, size, n, leaf, dict, &all));
@@ -736,6 +769,20 @@ class ChunkReader {
       } else {
         out_->fixed.reserve(expect * TargetWidth(leaf_));
       }
+    } else if (leaf_.max_rep == 0) {
+      // A flat column's range holds one level per row: reserve it so pages append without
+      // regrowing (and recopying) the batch's buffers.
+      // Within the same plausibility bound as above (num_values is only declared).
+      const int64_t cap = std::min(meta_->num_values, kMaxValuesPerPage + kMaxLevelsPerByte * (end_ - pos_));
+      const int64_t rows = std::min(range_.end, cap) - range_.begin;
+      if (rows > 0) {
+        if (leaf_.max_def > 0) out_->def.reserve(out_->def.size() + rows);
+        if (leaf_.conversion == LeafConversion::kByteArray) {
+          out_->offsets.reserve(out_->offsets.size() + rows + 1);
+        } else {
+          out_->fixed.reserve(out_->fixed.size() + rows * TargetWidth(leaf_));
+        }
+      }
     }
     for (;;) {
       if (pending_) {
@@ -799,7 +846,7 @@ class ChunkReader {
     pos_ = next;
     const int index = page_index_++;
     if (h.crc) {
-      const uint32_t crc = static_cast<uint32_t>(crc32(0L, payload.data(), static_cast<uInt>(payload.size())));
+      const uint32_t crc = Crc32(0, payload.data(), payload.size());
       if (crc != static_cast<uint32_t>(*h.crc)) {
         return Status::Corruption("page CRC mismatch (stored " + std::to_string(static_cast<uint32_t>(*h.crc)) +
                                   ", computed " + std::to_string(crc) + ")");
@@ -894,12 +941,16 @@ class ChunkReader {
       // No later range will want this page: decode only the values of the range's rows.
       int64_t row = first_row - 1, l0 = -1, l1 = -1;
       const int16_t* rep = leaf_.max_rep > 0 ? page_.rep.data() : nullptr;
-      for (int64_t i = 0; i < page_.num_levels; ++i) {
-        if (!rep || rep[i] == 0) ++row;
-        if (row >= range_.end) break;
-        if (row >= range_.begin) {
-          if (l0 < 0) l0 = i;
-          l1 = i + 1;
+      if (!rep) {
+        RowSpan(first_row, page_.num_levels, &l0, &l1);
+      } else {
+        for (int64_t i = 0; i < page_.num_levels; ++i) {
+          if (rep[i] == 0) ++row;
+          if (row >= range_.end) break;
+          if (row >= range_.begin) {
+            if (l0 < 0) l0 = i;
+            l1 = i + 1;
+          }
         }
       }
       if (l0 < 0) return Status::OK();
@@ -922,17 +973,34 @@ class ChunkReader {
     return Status::OK();
   }
 
+  // Flat columns (one level per row): the levels [*l0, *l1) of a page whose level i is row
+  // first_row + i that fall inside range_ (*l0 = -1 when none do). Arithmetic, not a scan.
+  void RowSpan(int64_t first_row, int64_t num_levels, int64_t* l0, int64_t* l1) const {
+    const int64_t lo = std::max(range_.begin, first_row);
+    const int64_t hi = std::min(range_.end, first_row + num_levels);
+    if (hi <= lo) {
+      *l0 = *l1 = -1;
+      return;
+    }
+    *l0 = lo - first_row;
+    *l1 = hi - first_row;
+  }
+
   // Appends the rows of the range that page_ holds.
   Status TakePending() {
     const int16_t* rep = leaf_.max_rep > 0 ? page_.rep.data() : nullptr;
     int64_t row = pending_first_row_ - 1, l0 = -1, l1 = -1;
-    for (int64_t i = 0; i < page_.num_levels; ++i) {
-      if (!rep || rep[i] == 0) ++row;
-      if (row >= range_.begin && row < range_.end) {
-        if (l0 < 0) l0 = i;
-        l1 = i + 1;
-      } else if (row >= range_.end) {
-        break;
+    if (!rep) {
+      RowSpan(pending_first_row_, page_.num_levels, &l0, &l1);
+    } else {
+      for (int64_t i = 0; i < page_.num_levels; ++i) {
+        if (rep[i] == 0) ++row;
+        if (row >= range_.begin && row < range_.end) {
+          if (l0 < 0) l0 = i;
+          l1 = i + 1;
+        } else if (row >= range_.end) {
+          break;
+        }
       }
     }
     if (l0 < 0) return Status::OK();
@@ -1206,7 +1274,7 @@ base::Result<col::ArrayPtr> BuildLeaf(const SchemaNode& node, const std::vector<
     a->buffers.push_back(col::Buffer::FromVector(std::move(c.data)));
   } else {
     const size_t w = info.type->FixedWidth();
-    std::vector<uint8_t> values;
+    ValueBytes values;
     if (nulls == 0) {
       values = std::move(c.fixed);
     } else {
@@ -1221,7 +1289,9 @@ base::Result<col::ArrayPtr> BuildLeaf(const SchemaNode& node, const std::vector<
       }
     }
     a->buffers.push_back(ValidityBuffer(valid, nulls));
-    a->buffers.push_back(col::Buffer::FromVector(std::move(values)));
+    // Wrapped, not copied: the array owns the decoded vector.
+    auto owner = std::make_shared<ValueBytes>(std::move(values));
+    a->buffers.push_back(col::Buffer::Wrap(owner->data(), static_cast<int64_t>(owner->size()), owner));
   }
   return col::ArrayPtr(a);
 }

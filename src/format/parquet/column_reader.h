@@ -18,6 +18,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/result.h"
@@ -27,6 +28,26 @@
 
 namespace tide::format::parquet {
 
+// A vector whose resize leaves new elements uninitialized: decoded values are written right
+// after the buffer grows, so zero-filling it first would only cost a pass over the memory.
+template <typename T>
+struct DefaultInitAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = DefaultInitAllocator<U>;
+  };
+  using std::allocator<T>::allocator;
+  template <typename U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+using ValueBytes = std::vector<uint8_t, DefaultInitAllocator<uint8_t>>;
+
 // A decoded column chunk. Values are dense (only non-null leaf values), already converted to
 // the leaf's columnar type: fixed-width types in `fixed` (booleans one byte each), strings and
 // binaries as offsets + data.
@@ -35,7 +56,7 @@ struct LeafChunk {
   std::vector<int16_t> rep;  // empty when max_rep == 0
   int64_t num_levels = 0;
   int64_t num_values = 0;    // dense values
-  std::vector<uint8_t> fixed;
+  ValueBytes fixed;
   std::vector<int32_t> offsets;  // byte arrays: num_values + 1 entries
   std::vector<uint8_t> data;
 };

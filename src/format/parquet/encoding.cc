@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 namespace tide::format::parquet {
 
@@ -65,6 +66,36 @@ Status RleBitPackedDecoder::NextRun() {
   return Status::OK();
 }
 
+namespace {
+
+// Unpacks `groups` groups of 8 BW-bit values (BW bytes each, LSB-first) starting at `in`. The
+// caller guarantees 8 readable bytes past the last group's start + BW - 1 (the 8-byte loads).
+// BW is a template argument so every shift and mask is a constant and the loop unrolls.
+template <int BW, typename T>
+void UnpackGroupsBw(const uint8_t* in, int64_t groups, T* out) {
+  constexpr uint64_t kMask = (uint64_t{1} << BW) - 1;
+  for (int64_t g = 0; g < groups; ++g, in += BW, out += 8) {
+    for (int j = 0; j < 8; ++j) {
+      uint64_t w;
+      std::memcpy(&w, in + (j * BW) / 8, 8);
+      out[j] = static_cast<T>((w >> ((j * BW) % 8)) & kMask);
+    }
+  }
+}
+
+template <typename T, int... BWs>
+void UnpackDispatch(const uint8_t* in, int bw, int64_t groups, T* out, std::integer_sequence<int, BWs...>) {
+  // One branch per width 1..32; only the matching one runs.
+  (void)((bw == BWs + 1 ? (UnpackGroupsBw<BWs + 1>(in, groups, out), true) : false) || ...);
+}
+
+template <typename T>
+void UnpackGroups(const uint8_t* in, int bw, int64_t groups, T* out) {
+  UnpackDispatch(in, bw, groups, out, std::make_integer_sequence<int, 32>{});
+}
+
+}  // namespace
+
 template <typename T>
 Status RleBitPackedDecoder::Decode(T* out, int64_t n) {
   if (bit_width_ == 0) {
@@ -81,7 +112,29 @@ Status RleBitPackedDecoder::Decode(T* out, int64_t n) {
       done += take;
     } else if (packed_left_ > 0) {
       const int64_t take = std::min(packed_left_, n - done);
-      for (int64_t i = 0; i < take; ++i) {
+      int64_t i = 0;
+      // Single values up to a group boundary (a previous call may have stopped mid-group),
+      // then whole groups of 8 with the unrolled unpacker while their bytes (plus the 8-byte
+      // load slack) lie inside the run, then single values again.
+      while (i < take && (packed_bit_ / static_cast<uint64_t>(bit_width_)) % 8 != 0) {
+        out[done + i++] = static_cast<T>(ReadBitsLsb(packed_, packed_size_, packed_bit_, bit_width_));
+        packed_bit_ += bit_width_;
+      }
+      if (bit_width_ <= 32 && take - i >= 8) {
+        const size_t slack = static_cast<size_t>(bit_width_) + 8;  // group bytes + load width
+        const size_t byte = packed_bit_ >> 3;
+        int64_t groups = (take - i) / 8;
+        const int64_t fit = packed_size_ >= byte + slack
+                                ? static_cast<int64_t>((packed_size_ - byte - slack) / bit_width_) + 1
+                                : 0;
+        groups = std::min(groups, fit);
+        if (groups > 0) {
+          UnpackGroups(packed_ + byte, bit_width_, groups, out + done + i);
+          i += groups * 8;
+          packed_bit_ += static_cast<uint64_t>(groups) * 8 * bit_width_;
+        }
+      }
+      for (; i < take; ++i) {
         out[done + i] = static_cast<T>(ReadBitsLsb(packed_, packed_size_, packed_bit_, bit_width_));
         packed_bit_ += bit_width_;
       }

@@ -166,11 +166,12 @@ TEST_F(CatalogTest, TimeTravelByVersionAndTimestamp) {
   ASSERT_FALSE(before.ok());
   EXPECT_NE(before.status().message().find("before the earliest"), std::string::npos) << before.status().message();
 
+  // After the latest commit: refused, as Delta does (DELTA_TIMESTAMP_GREATER_THAN_COMMIT).
   sql::TimeTravelSpec late = early;
-  late.timestamp_micros = int64_t{4'000'000'000} * 1'000'000;  // far future: the latest version
-  auto latest = cat.GetTable(Name({"sales"}), late);
-  ASSERT_TRUE(latest.ok()) << latest.status().ToString();
-  EXPECT_EQ((*latest)->version(), 2);
+  late.timestamp_micros = int64_t{4'000'000'000} * 1'000'000;
+  auto after = cat.GetTable(Name({"sales"}), late);
+  ASSERT_FALSE(after.ok());
+  EXPECT_NE(after.status().message().find("after the latest version"), std::string::npos) << after.status().message();
 }
 
 TEST_F(CatalogTest, DeltaPathTableAndPartitionPruning) {

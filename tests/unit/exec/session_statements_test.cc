@@ -349,10 +349,15 @@ TEST_F(SessionTest, PathTablesAndExplain) {
   Run("CREATE TABLE delta.`" + loc + "` (a INT, b STRING)");
   Run("INSERT INTO delta.`" + loc + "` VALUES (1, 'x'), (2, 'y')");
   EXPECT_EQ(One("SELECT count(*) AS n FROM delta.`" + loc + "` WHERE a = 2"), R"({"n":1})");
-  auto plan = One("EXPLAIN SELECT a FROM delta.`" + loc + "` WHERE a > 1");
-  EXPECT_NE(plan.find("Scan"), std::string::npos) << plan;
-  auto extended = One("EXPLAIN EXTENDED SELECT a FROM delta.`" + loc + "`");
+  // EXPLAIN: one row per line of the indented plan.
+  auto plan = Rows("EXPLAIN SELECT a, count(*) FROM delta.`" + loc + "` WHERE a > 1 GROUP BY a");
+  ASSERT_EQ(plan.size(), 2u);
+  EXPECT_NE(plan[0].find("Aggregate"), std::string::npos) << plan[0];
+  EXPECT_NE(plan[1].find("\"  Scan"), std::string::npos) << plan[1];
+  std::string extended;
+  for (const auto& line : Rows("EXPLAIN EXTENDED SELECT a FROM delta.`" + loc + "`")) extended += line + "\n";
   EXPECT_NE(extended.find("Analyzed"), std::string::npos) << extended;
+  EXPECT_NE(extended.find("Optimized"), std::string::npos) << extended;
   // The Delta table's data files read as plain Parquet files.
   EXPECT_EQ(One("SELECT count(*) AS n FROM parquet.`" + loc + "`"), R"({"n":2})");
 }

@@ -1,0 +1,1 @@
+SELECT k, count(*), sum(m), avg(d) FROM t GROUP BY k ORDER BY k NULLS LAST

@@ -1,0 +1,1 @@
+SELECT upper(s), substr(s, 2, 3), s LIKE '%a%', s RLIKE '^[a-z]+$', cast(m AS STRING), try_cast(s AS INT), a[0], mp['a'], st.x, date_trunc('month', ts), year(dt) FROM t

@@ -1,0 +1,1 @@
+SELECT t.s, u.v FROM t LEFT JOIN u ON t.k = u.k WHERE t.dt > DATE '2000-01-01' OR u.v IS NULL

@@ -1,0 +1,1 @@
+SELECT to_json(st), from_json('{"a":1}', 'a INT'), get_json_object('{"a":[1,2]}', '$.a[1]'), coalesce(NULL, k, 0), CASE WHEN k > 1 THEN 1 / k ELSE NULL END FROM t
