@@ -27,6 +27,17 @@ Session::Session(SessionOptions options)
 
 Session::~Session() = default;
 
+void Session::InitEnv(stmt::StatementEnv* env, std::string_view sql) {
+  env->source = sql;
+  env->catalog = catalog_.get();
+  env->settings = &options_.settings;
+  env->conf = &conf_;
+  env->set_running = [this](std::shared_ptr<QueryContext> ctx) {
+    std::lock_guard<std::mutex> lock(running_mu_);
+    running_ = std::move(ctx);
+  };
+}
+
 void Session::Cancel() {
   std::lock_guard<std::mutex> lock(running_mu_);
   if (running_) running_->Cancel();
@@ -82,14 +93,7 @@ base::Result<StatementResult> Session::Execute(std::string_view sql) {
   int64_t start = NowMicros();
   TIDE_ASSIGN_OR_RETURN(sql::StatementPtr parsed, sql::ParseStatement(sql));
   stmt::StatementEnv env;
-  env.source = sql;
-  env.catalog = catalog_.get();
-  env.settings = &options_.settings;
-  env.conf = &conf_;
-  env.set_running = [this](std::shared_ptr<QueryContext> ctx) {
-    std::lock_guard<std::mutex> lock(running_mu_);
-    running_ = std::move(ctx);
-  };
+  InitEnv(&env, sql);
   auto result = Dispatch(env, *parsed);
   {
     std::lock_guard<std::mutex> lock(running_mu_);
@@ -106,14 +110,7 @@ base::Status Session::ExecuteStreaming(std::string_view sql,
                                        const ResultSink& on_batch, ExecStats* stats) {
   TIDE_ASSIGN_OR_RETURN(sql::StatementPtr parsed, sql::ParseStatement(sql));
   stmt::StatementEnv env;
-  env.source = sql;
-  env.catalog = catalog_.get();
-  env.settings = &options_.settings;
-  env.conf = &conf_;
-  env.set_running = [this](std::shared_ptr<QueryContext> ctx) {
-    std::lock_guard<std::mutex> lock(running_mu_);
-    running_ = std::move(ctx);
-  };
+  InitEnv(&env, sql);
   if (parsed->kind == sql::StatementKind::kQuery) {
     // Queries stream: batches go to the caller as the executor produces them.
     TIDE_ASSIGN_OR_RETURN(sql::PlanPtr plan, stmt::PlanQuery(env, *parsed->As<sql::QueryStatement>().query));

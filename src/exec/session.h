@@ -50,6 +50,9 @@ struct StatementResult {
 };
 
 class Catalog;  // catalog.h
+namespace stmt {
+struct StatementEnv;  // statements/statements.h
+}
 
 class Session {
  public:
@@ -73,6 +76,9 @@ class Session {
   const std::string& data_dir() const { return options_.data_dir; }
 
  private:
+  // Points a statement's environment at this session's catalog, settings and running query.
+  void InitEnv(stmt::StatementEnv* env, std::string_view sql);
+
   SessionOptions options_;
   std::unique_ptr<Catalog> catalog_;
   std::mutex running_mu_;

@@ -282,4 +282,28 @@ BoundExprPtr JoinConditionOf(const PlanNode& join) {
   return MakeAnd(parts);
 }
 
+void ForEachExprSlot(PlanNode& n, const std::function<void(BoundExprPtr&)>& fn) {
+  auto f = [&](BoundExprPtr& e) {
+    if (e) fn(e);
+  };
+  for (auto& e : n.scan_filters) f(e);
+  f(n.predicate);
+  for (auto& e : n.exprs) f(e);
+  for (auto& e : n.group_exprs) f(e);
+  for (auto& a : n.aggregates) {
+    for (auto& e : a.args) f(e);
+    f(a.filter);
+  }
+  for (auto& e : n.left_keys) f(e);
+  for (auto& e : n.right_keys) f(e);
+  f(n.condition);
+  for (auto& k : n.sort_keys) f(k.expr);
+  for (auto& e : n.partition_by) f(e);
+  for (auto& k : n.order_by) f(k.expr);
+  for (auto& w : n.windows) {
+    for (auto& e : w.args) f(e);
+  }
+  f(n.generator);
+}
+
 }  // namespace tide::sql::planutil

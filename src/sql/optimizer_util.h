@@ -62,6 +62,10 @@ PlanPtr MakeColumnProject(PlanPtr child, const std::vector<int>& cols);
 PlanPtr MakeJoin(PlanJoinType type, PlanPtr left, PlanPtr right, std::vector<BoundExprPtr> left_keys,
                  std::vector<BoundExprPtr> right_keys, std::vector<bool> null_safe, BoundExprPtr condition);
 PlanPtr WithChildren(const PlanNode& node, std::vector<PlanPtr> children);
+// Calls fn on every expression slot of `node` (scan filters, predicate, projections, group keys,
+// aggregate and window arguments, join keys and condition, sort and window keys, generator);
+// fn may replace the expression. Null optional slots are skipped.
+void ForEachExprSlot(PlanNode& node, const std::function<void(BoundExprPtr&)>& fn);
 
 // Moves `eq`/`null_safe_eq` conjuncts of `condition` between a left-only and a right-only side
 // (columns [0, left_width) and [left_width, ...)) into keys; the rest stays as condition.

@@ -164,9 +164,10 @@ StatementResult TextResult(const std::vector<std::string>& columns, const std::v
   return out;
 }
 
-StatementResult MetricsResult(const std::vector<std::pair<std::string, int64_t>>& metrics) {
-  std::vector<col::FieldPtr> fields;
-  std::vector<col::ArrayPtr> arrays;
+namespace {
+
+StatementResult MetricsRow(std::vector<col::FieldPtr> fields, std::vector<col::ArrayPtr> arrays,
+                           const std::vector<std::pair<std::string, int64_t>>& metrics) {
   for (const auto& [name, v] : metrics) {
     fields.push_back(col::MakeField(name, col::Int64(), true));
     col::Int64Builder b(col::Int64());
@@ -178,6 +179,23 @@ StatementResult MetricsResult(const std::vector<std::pair<std::string, int64_t>>
   out.batches.push_back(std::make_shared<col::RecordBatch>(out.schema, std::move(arrays), 1));
   out.stats.rows_out = 1;
   return out;
+}
+
+}  // namespace
+
+StatementResult MetricsResult(const std::vector<std::pair<std::string, int64_t>>& metrics) {
+  return MetricsRow({}, {}, metrics);
+}
+
+StatementResult PathAndMetrics(const std::string& path, const std::vector<std::pair<std::string, int64_t>>& metrics) {
+  col::BinaryBuilder pb(col::Utf8());
+  pb.Append(path);
+  return MetricsRow({col::MakeField("path", col::Utf8(), true)}, {pb.Finish()}, metrics);
+}
+
+int64_t Metric(const std::map<std::string, int64_t>& metrics, const std::string& key) {
+  auto it = metrics.find(key);
+  return it == metrics.end() ? 0 : it->second;
 }
 
 StatementResult EmptyResult() {

@@ -99,11 +99,6 @@ base::Result<int> AssignmentTarget(StatementEnv& env, const sql::Assignment& a, 
   return idx;
 }
 
-int64_t Metric(const std::map<std::string, int64_t>& m, const std::string& key) {
-  auto it = m.find(key);
-  return it == m.end() ? 0 : it->second;
-}
-
 // A column reference, possibly under casts (the binder casts keys of different types).
 const sql::BoundExpr* UnwrapColumn(const sql::BoundExpr* e) {
   while (e && e->kind == sql::BoundExprKind::kCast && e->args.size() == 1) e = e->args[0].get();

@@ -25,31 +25,6 @@ base::Result<std::shared_ptr<const table::Snapshot>> LoadTable(StatementEnv& env
   return snap;
 }
 
-int64_t Metric(const std::map<std::string, int64_t>& m, const std::string& key) {
-  auto it = m.find(key);
-  return it == m.end() ? 0 : it->second;
-}
-
-// One row: `path` (string) then BIGINT metrics.
-StatementResult PathAndMetrics(const std::string& path, const std::vector<std::pair<std::string, int64_t>>& metrics) {
-  std::vector<col::FieldPtr> fields{col::MakeField("path", col::Utf8(), true)};
-  std::vector<col::ArrayPtr> arrays;
-  col::BinaryBuilder pb(col::Utf8());
-  pb.Append(path);
-  arrays.push_back(pb.Finish());
-  for (const auto& [name, v] : metrics) {
-    fields.push_back(col::MakeField(name, col::Int64(), true));
-    col::Int64Builder b(col::Int64());
-    b.Append(v);
-    arrays.push_back(b.Finish());
-  }
-  StatementResult out;
-  out.schema = std::make_shared<col::Schema>(std::move(fields));
-  out.batches.push_back(std::make_shared<col::RecordBatch>(out.schema, std::move(arrays), 1));
-  out.stats.rows_out = 1;
-  return out;
-}
-
 }  // namespace
 
 base::Result<StatementResult> Optimize(StatementEnv& env, const sql::OptimizeStatement& s) {

@@ -81,6 +81,10 @@ using TextRow = std::vector<std::optional<std::string>>;
 StatementResult TextResult(const std::vector<std::string>& columns, const std::vector<TextRow>& rows);
 // Named BIGINT metric columns, one row.
 StatementResult MetricsResult(const std::vector<std::pair<std::string, int64_t>>& metrics);
+// The same row with a leading `path` STRING column (OPTIMIZE's result, as Delta's).
+StatementResult PathAndMetrics(const std::string& path, const std::vector<std::pair<std::string, int64_t>>& metrics);
+// metrics[key], 0 when the table layer did not report it.
+int64_t Metric(const std::map<std::string, int64_t>& metrics, const std::string& key);
 // No columns, no rows (DDL).
 StatementResult EmptyResult();
 StatementResult FromRows(Rows rows);
