@@ -473,7 +473,6 @@ base::Result<std::vector<BatchPtr>> RunAggregation(Compiler& c, const std::funct
                                            (keys.empty() ? "; cannot spill: no group key common to every grouping set"
                                                          : "; still too large after spilling"));
   }
-  r = base::Status::OK();  // releases nothing by itself; the sinks are gone already
   TIDE_ASSIGN_OR_RETURN(Stream again, make_input());
   PartitionSpec ps;
   ps.ctx = c.ctx();

@@ -135,7 +135,9 @@ void PackFixedKeys(const std::vector<const ArrayData*>& keys, int64_t n, int wid
       continue;
     }
     const uint8_t* src = a->buffers[1]->data() + a->offset * w;
-    if (w == width) {
+    if (n == 0) {
+      // Nothing to pack; an empty column may have no data pointer (memcpy from null is UB).
+    } else if (w == width) {
       std::memcpy(d, src, static_cast<size_t>(n) * w);
     } else {
       for (int64_t i = 0; i < n; ++i) std::memcpy(d + i * width + pos, src + i * w, w);
