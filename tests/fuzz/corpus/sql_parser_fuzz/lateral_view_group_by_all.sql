@@ -1,0 +1,1 @@
+SELECT id, tag FROM users LATERAL VIEW OUTER explode(tags) t AS tag GROUP BY ALL

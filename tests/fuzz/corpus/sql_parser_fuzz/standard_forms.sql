@@ -1,0 +1,1 @@
+SELECT trim(BOTH 'x' FROM s), position('a' IN s), overlay(s PLACING 'r' FROM 2 FOR 1), substring(s FROM 2 FOR 3)
