@@ -10,50 +10,20 @@
 
 #include "columnar/json.h"
 #include "exec/session.h"
+#include "session_test_util.h"
 
 namespace tide::exec {
 namespace {
 
 namespace fs = std::filesystem;
 
-class SessionFixesTest : public ::testing::Test {
+class SessionFixesTest : public testing::SessionFixture {
  protected:
-  void SetUp() override {
-    std::string t = (fs::temp_directory_path() / "tide-session-fixes-XXXXXX").string();
-    dir_ = ::mkdtemp(t.data());
-    SessionOptions o;
-    o.data_dir = dir_;
-    o.settings.threads = 2;
-    session_ = std::make_unique<Session>(o);
-  }
-  void TearDown() override {
-    session_.reset();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-  StatementResult Run(const std::string& sql) {
-    auto r = session_->Execute(sql);
-    EXPECT_TRUE(r.ok()) << sql << "\n" << r.status().ToString();
-    if (!r.ok()) return {};
-    return std::move(*r);
-  }
   std::string Fail(const std::string& sql) {
     auto r = session_->Execute(sql);
     EXPECT_FALSE(r.ok()) << sql;
     return r.ok() ? "" : r.status().ToString();
   }
-  std::vector<std::string> SortedRows(const std::string& sql) {
-    StatementResult r = Run(sql);
-    std::vector<std::string> out;
-    for (const auto& b : r.batches) {
-      for (int64_t i = 0; i < b->num_rows(); ++i) out.push_back(columnar::RowToJson(*b, i));
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-  }
-
-  std::string dir_;
-  std::unique_ptr<Session> session_;
 };
 
 bool Has(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }

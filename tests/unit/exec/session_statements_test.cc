@@ -16,61 +16,20 @@
 
 #include "columnar/json.h"
 #include "exec/session.h"
+#include "session_test_util.h"
 
 namespace tide::exec {
 namespace {
 
 namespace fs = std::filesystem;
 
-class SessionTest : public ::testing::Test {
+class SessionTest : public testing::SessionFixture {
  protected:
-  void SetUp() override {
-    std::string t = (fs::temp_directory_path() / "tide-session-XXXXXX").string();
-    dir_ = ::mkdtemp(t.data());
-    SessionOptions o;
-    o.data_dir = dir_;
-    o.settings.threads = 2;
-    session_ = std::make_unique<Session>(o);
-  }
-  void TearDown() override {
-    session_.reset();
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  StatementResult Run(const std::string& sql) {
-    auto r = session_->Execute(sql);
-    EXPECT_TRUE(r.ok()) << sql << "\n" << r.status().ToString();
-    if (!r.ok()) return {};
-    return std::move(*r);
-  }
   base::Status Fail(const std::string& sql) {
     auto r = session_->Execute(sql);
     EXPECT_FALSE(r.ok()) << sql;
     return r.ok() ? base::Status::OK() : r.status();
   }
-  // Result rows as JSON lines (columnar/json.h), in result order.
-  std::vector<std::string> Rows(const std::string& sql) {
-    StatementResult r = Run(sql);
-    std::vector<std::string> out;
-    for (const auto& b : r.batches) {
-      for (int64_t i = 0; i < b->num_rows(); ++i) out.push_back(columnar::RowToJson(*b, i));
-    }
-    return out;
-  }
-  std::vector<std::string> SortedRows(const std::string& sql) {
-    auto rows = Rows(sql);
-    std::sort(rows.begin(), rows.end());
-    return rows;
-  }
-  std::string One(const std::string& sql) {
-    auto rows = Rows(sql);
-    EXPECT_EQ(rows.size(), 1u) << sql;
-    return rows.empty() ? "" : rows[0];
-  }
-
-  std::string dir_;
-  std::unique_ptr<Session> session_;
 };
 
 TEST_F(SessionTest, CreateInsertSelect) {
