@@ -621,9 +621,11 @@ Result<BoundRelation> Binder::BindSelect(const SelectBody& select, const Scope* 
   }
 
   // Select items.
+  std::vector<DecorrelatedColumns> decorrelated;  // subqueries of the select list, HAVING, ORDER BY
   ExprContext sctx;
   sctx.scope = &scope;
   sctx.plan = &plan;
+  sctx.decorrelated = &decorrelated;
   sctx.clause = "the select list";
   sctx.aggregates = &aggs;
   sctx.windows = &wins;
@@ -861,6 +863,29 @@ Result<BoundRelation> Binder::BindSelect(const SelectBody& select, const Scope* 
         items[0]->column < kWinRefBase) {
       const auto& f = aggs[items[0]->column - kAggRefBase].function;
       corr->count_like = f == "count" || f == "count_star" || f == "count_if" || f == "approx_count_distinct";
+    }
+  }
+
+  // Correlated subqueries of an aggregate query's select list, HAVING or ORDER BY were joined
+  // to the input; their columns join the group keys (see DecorrelatedColumns).
+  if (is_agg) {
+    for (const auto& d : decorrelated) {
+      if (has_sets) return Unsupported(d.pos, "a correlated subquery with grouping sets is not supported");
+      for (int col : d.outer_columns) {
+        bool grouped = false;
+        for (const auto& g : group_exprs) grouped = grouped || (g->kind == BoundExprKind::kColumn && g->column == col);
+        if (!grouped) {
+          return Error(d.pos, "a correlated subquery of an aggregate query may use only GROUP BY columns of the outer "
+                              "query; '" + scope.columns[col].name + "' is not one");
+        }
+      }
+      for (int i = 0; i < d.count; ++i) {
+        const auto& sc = scope.columns[d.first + i];
+        BoundExprPtr c = MakeColumn(d.first + i, sc.type, sc.nullable, sc.name);
+        bool dup = false;
+        for (const auto& g : group_exprs) dup = dup || BoundExprEquals(*g, *c);
+        if (!dup) group_exprs.push_back(c);
+      }
     }
   }
 

@@ -65,6 +65,17 @@ struct Correlation {
   bool count_like = false;              // its single item is a bare count (count bug)
 };
 
+// The columns a decorrelated subquery appended to its clause's input plan (a scalar
+// subquery's left join or an EXISTS mark join), and the input columns its correlation read.
+// An aggregate query keeps them by grouping on them too: they are functions of the
+// correlation columns, so when those are group keys the groups do not change.
+struct DecorrelatedColumns {
+  int first = 0;                 // first appended input column
+  int count = 0;                 // how many
+  std::vector<int> outer_columns;  // input columns the correlation conditions read
+  SourcePos pos;                 // the subquery, for errors
+};
+
 // Where an expression is bound and what it may contain.
 struct ExprContext {
   Scope* scope = nullptr;
@@ -86,6 +97,8 @@ struct ExprContext {
   // Lambda parameters in scope (innermost last).
   std::vector<std::pair<std::string, columnar::TypePtr>> lambda_params;
   int outer_refs = 0;  // outer references made (output)
+  // Where correlated subqueries record the columns they append (nullptr: not recorded).
+  std::vector<DecorrelatedColumns>* decorrelated = nullptr;
 };
 
 class Binder {

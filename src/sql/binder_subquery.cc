@@ -1,6 +1,8 @@
 // Subqueries: uncorrelated ones stay kSubquery expressions; correlated EXISTS / IN become
 // semi, anti or mark joins and correlated scalar aggregates a left join with an aggregate
 // grouped by the correlation keys.
+#include <algorithm>
+
 #include "columnar/builder.h"
 #include "sql/binder_internal.h"
 #include "sql/function_catalog.h"
@@ -45,6 +47,23 @@ PlanPtr CastColumn(const PlanPtr& plan, int index, const columnar::TypePtr& type
 }
 
 PlanPtr CastFirstColumn(const PlanPtr& plan, const columnar::TypePtr& type) { return CastColumn(plan, 0, type); }
+
+// Records the columns a decorrelating join appended, for an aggregate query to group on.
+void RecordDecorrelated(ExprContext& ctx, const Correlation& corr, int first, int count, SourcePos pos) {
+  if (ctx.decorrelated == nullptr) return;
+  DecorrelatedColumns d;
+  d.first = first;
+  d.count = count;
+  d.pos = pos;
+  for (const auto& c : corr.conjuncts) {
+    VisitBoundExpr(*c, [&](const BoundExpr& n) {
+      if (n.kind != BoundExprKind::kColumn || n.column < kOuterRefBase) return;
+      int col = n.column - kOuterRefBase;
+      if (std::find(d.outer_columns.begin(), d.outer_columns.end(), col) == d.outer_columns.end()) d.outer_columns.push_back(col);
+    });
+  }
+  ctx.decorrelated->push_back(std::move(d));
+}
 
 }  // namespace
 
@@ -173,6 +192,7 @@ Result<BoundExprPtr> Binder::BindSubqueryExpr(const Expr& e, ExprContext& ctx) {
       // EXISTS inside a larger expression: a mark join appends a BOOLEAN column.
       int width = (*ctx.plan)->schema->num_fields();
       TIDE_ASSIGN_OR_RETURN(*ctx.plan, JoinSubquery(*ctx.plan, sub, corr, PlanJoinType::kMark, {}, e.pos));
+      RecordDecorrelated(ctx, corr, width, 1, e.pos);
       ScopeColumn c;
       c.name = "__exists" + std::to_string(width);
       c.type = columnar::Boolean();
@@ -219,6 +239,7 @@ Result<BoundExprPtr> Binder::BindSubqueryExpr(const Expr& e, ExprContext& ctx) {
       }
       int width = (*ctx.plan)->schema->num_fields();
       TIDE_ASSIGN_OR_RETURN(*ctx.plan, JoinSubquery(*ctx.plan, sub, corr, PlanJoinType::kLeft, {}, e.pos));
+      RecordDecorrelated(ctx, corr, width, sub.plan->schema->num_fields(), e.pos);
       for (int i = 0; i < sub.plan->schema->num_fields(); ++i) {
         ScopeColumn c;
         c.name = "__scalar" + std::to_string(width + i);
