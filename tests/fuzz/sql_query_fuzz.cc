@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -27,6 +28,14 @@
 namespace {
 
 tide::exec::Session* g_session = nullptr;
+std::string* g_data_dir = nullptr;
+
+// libFuzzer ends a timed run with exit(): the tables go with it. After a crash the directory
+// stays, with the tables the crashing input ran against.
+void RemoveDataDir() {
+  std::error_code ec;
+  if (g_data_dir != nullptr) std::filesystem::remove_all(*g_data_dir, ec);
+}
 
 // Tables t and u share key `k` so joins match; nested and temporal types exercise their kernels.
 constexpr const char* kSetup[] = {
@@ -87,6 +96,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
     std::perror("mkdtemp");
     std::abort();
   }
+  g_data_dir = new std::string(dir);
+  std::atexit(RemoveDataDir);
   tide::exec::SessionOptions options;
   options.data_dir = dir;
   options.settings.threads = 1;
