@@ -487,6 +487,9 @@ Result<BoundRelation> Binder::BindSelect(const SelectBody& select, const Scope* 
     }
   }
   if (!local.empty()) plan = planutil::MakeFilter(plan, planutil::MakeAnd(local));
+  TimeWindowState time_window;  // window(ts, ...) of the clauses below
+  time_window.scope = &scope;
+  time_window.plan = &plan;
 
   // Select aliases for GROUP BY / HAVING / ORDER BY.
   std::vector<std::pair<std::string, const Expr*>> aliases;
@@ -505,6 +508,7 @@ Result<BoundRelation> Binder::BindSelect(const SelectBody& select, const Scope* 
     ExprContext gctx;
     gctx.scope = &scope;
     gctx.clause = "GROUP BY";
+    gctx.time_window = &time_window;
     gctx.aliases = &aliases;
     auto bind_group = [&](const Expr& e) -> Result<int> {
       const Expr* target = &e;
@@ -626,6 +630,7 @@ Result<BoundRelation> Binder::BindSelect(const SelectBody& select, const Scope* 
   sctx.scope = &scope;
   sctx.plan = &plan;
   sctx.decorrelated = &decorrelated;
+  sctx.time_window = &time_window;
   sctx.clause = "the select list";
   sctx.aggregates = &aggs;
   sctx.windows = &wins;
@@ -656,7 +661,7 @@ Result<BoundRelation> Binder::BindSelect(const SelectBody& select, const Scope* 
       size_t n = scope.columns.size();
       for (size_t c = 0; c < n; ++c) {
         const auto& col = scope.columns[c];
-        if (col.hidden) continue;
+        if (col.hidden || !col.in_star) continue;
         if (!qual.empty() && std::find(col.qualifiers.begin(), col.qualifiers.end(), qual) == col.qualifiers.end()) continue;
         any = true;
         auto e = std::const_pointer_cast<BoundExpr>(MakeColumn(static_cast<int>(c), col.type, col.nullable, col.name));

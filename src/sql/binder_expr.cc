@@ -146,6 +146,7 @@ std::string SparkName(const Expr& e) {
       const auto& f = e.As<FunctionCall>();
       std::string name;
       for (size_t i = 0; i < f.name.size(); ++i) { if (i) name += '.'; name += Lower(f.name[i].name); }
+      if (name == "window" && !f.over && !f.over_name) return "window";  // Spark's time window column
       std::string args;
       if (f.args.size() == 1 && f.args[0]->kind == ExprKind::kStar && f.args[0]->As<Star>().qualifier.empty()) {
         args = name == "count" ? "1" : "*";
@@ -745,6 +746,7 @@ Result<BoundExprPtr> Binder::BindFunction(const FunctionCall& f, ExprContext& ct
   }
 
   auto cls = LookupFunctionClass(name);
+  if (!cls && name == "window") return BindTimeWindow(f, ctx);
   // Spark's cast functions: double(x), int(x), date(x), ... are CAST(x AS <name>).
   static constexpr const char* kCastFunctions[] = {"boolean", "tinyint", "smallint", "int",    "bigint", "float",
                                                    "double",  "decimal", "date",     "timestamp", "string", "binary"};

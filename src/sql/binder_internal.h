@@ -37,6 +37,7 @@ struct ScopeColumn {
   columnar::TypePtr type;
   bool nullable = true;
   bool hidden = false;  // internal column (decorrelation): not in `*`, not resolvable
+  bool in_star = true;  // expanded by `*` (false: resolvable by name only, like Spark's `window`)
 };
 
 struct Scope {
@@ -76,6 +77,19 @@ struct DecorrelatedColumns {
   SourcePos pos;                 // the subquery, for errors
 };
 
+// Spark's time window `window(ts, duration[, slide[, start]])` of one SELECT: the first call
+// bound appends a column `window` (struct<start, end: TIMESTAMP>) to the SELECT's input (a
+// projection for tumbling windows, an explode over the candidate windows for sliding ones,
+// rows with a null time dropped as Spark does); every later call with the same arguments
+// reads that column.
+struct TimeWindowState {
+  Scope* scope = nullptr;
+  PlanPtr* plan = nullptr;
+  std::string sql;  // the bound call, to compare later ones
+  int column = -1;  // the appended column, -1 before the first call
+  columnar::TypePtr type;
+};
+
 // Where an expression is bound and what it may contain.
 struct ExprContext {
   Scope* scope = nullptr;
@@ -99,6 +113,8 @@ struct ExprContext {
   int outer_refs = 0;  // outer references made (output)
   // Where correlated subqueries record the columns they append (nullptr: not recorded).
   std::vector<DecorrelatedColumns>* decorrelated = nullptr;
+  // The SELECT's time window (nullptr: window() is not allowed here).
+  TimeWindowState* time_window = nullptr;
 };
 
 class Binder {
@@ -142,6 +158,9 @@ class Binder {
   // Resolves `name` over `args`, casting each arg to the kernel's type.
   base::Result<BoundExprPtr> Call(const std::string& name, std::vector<BoundExprPtr> args, SourcePos pos, std::string sql);
   base::Result<BoundExprPtr> FieldAccess(BoundExprPtr base, const Identifier& field, SourcePos pos, std::string sql);
+
+  // window(ts, duration[, slide[, start]]) (binder_time_window.cc), see TimeWindowState.
+  base::Result<BoundExprPtr> BindTimeWindow(const FunctionCall& f, ExprContext& ctx);
 
   // Literals and intervals (binder_literal.cc).
   base::Result<BoundExprPtr> BindLiteral(const Literal& lit, bool negate = false);

@@ -92,6 +92,16 @@ Result<Identifier> Parser::Ident() {
   return Expected("an identifier");
 }
 
+Result<Identifier> Parser::NameAfterDot() {
+  const Token& t = Cur();
+  if (t.kind == TokenKind::kWord) {
+    Identifier id{std::string(t.text), false, t.pos};
+    Advance();
+    return id;
+  }
+  return Ident();
+}
+
 Result<QualifiedName> Parser::QualifiedName_() {
   QualifiedName name;
   name.pos = Cur().pos;
@@ -99,7 +109,7 @@ Result<QualifiedName> Parser::QualifiedName_() {
   name.parts.push_back(std::move(first));
   while (Is(TokenKind::kDot)) {
     Advance();
-    TIDE_ASSIGN_OR_RETURN(auto part, Ident());
+    TIDE_ASSIGN_OR_RETURN(auto part, NameAfterDot());
     name.parts.push_back(std::move(part));
   }
   return name;

@@ -299,7 +299,7 @@ Result<ExprPtr> Parser::Postfix() {
     if (Is(TokenKind::kDot) && e->kind == ExprKind::kColumnRef) {
       // a.b.c stays one dotted name (see ast.h); no nesting.
       Advance();
-      TIDE_ASSIGN_OR_RETURN(auto field, Ident());
+      TIDE_ASSIGN_OR_RETURN(auto field, NameAfterDot());
       e->As<ColumnRef>().parts.push_back(std::move(field));
       continue;
     }
@@ -322,7 +322,7 @@ Result<ExprPtr> Parser::Postfix() {
   }
   if (Accept(TokenKind::kDot)) {
     auto node = Make<FieldAccessExpr>(pos);
-    TIDE_ASSIGN_OR_RETURN(node->field, Ident());
+    TIDE_ASSIGN_OR_RETURN(node->field, NameAfterDot());
     node->base = std::move(e);
     return ExprPtr(std::move(node));
   }

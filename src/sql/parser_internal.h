@@ -82,6 +82,8 @@ class Parser {
     return t.kind == TokenKind::kQuotedIdent || (t.kind == TokenKind::kWord && !IsReserved(t.text));
   }
   Result<Identifier> Ident();
+  // A name after a dot (`t.end`, `s.order`): any word, reserved ones too, as in Spark.
+  Result<Identifier> NameAfterDot();
   Result<QualifiedName> QualifiedName_();
   // A table name, or a path string as Delta's utility commands accept ('/data/t' is read as
   // delta.`/data/t`).

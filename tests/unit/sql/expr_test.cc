@@ -165,6 +165,16 @@ TEST(ExprTest, AccessAndLambdas) {
   EXPECT_EQ(ExprSql("a[i + 1]"), "a[(i + 1)]");
 }
 
+// After a dot every word is a name, reserved ones too (Spark's `window.end`, `s.order`).
+TEST(ExprTest, ReservedWordsAfterADotAreNames) {
+  // Printed back unquoted, which parses again to the same tree.
+  for (const char* e : {"window.end", "f(x).end", "m['k'].from"}) {
+    EXPECT_EQ(ExprSql(e), e);
+    EXPECT_EQ(ExprSql(ExprSql(e)), e);
+  }
+  EXPECT_EQ(ExprSql("t.s.order + 1"), "(t.s.order + 1)");
+}
+
 TEST(ExprTest, NonReservedKeywordsAreNames) {
   EXPECT_EQ(ExprSql("date"), "date");
   EXPECT_EQ(ExprSql("timestamp > date"), "(timestamp > date)");
