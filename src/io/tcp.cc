@@ -6,6 +6,7 @@
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/sendfile.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -89,11 +90,12 @@ class InputBufferPool {
 };
 
 // writev that never raises SIGPIPE (a peer that went away is an error return, not a signal).
-ssize_t SendV(int fd, iovec* iov, size_t count) {
+// `more`: a file region follows at once (MSG_MORE lets the kernel put both in one segment).
+ssize_t SendV(int fd, iovec* iov, size_t count, bool more = false) {
   msghdr msg{};
   msg.msg_iov = iov;
   msg.msg_iovlen = count;
-  return ::sendmsg(fd, &msg, MSG_NOSIGNAL);
+  return ::sendmsg(fd, &msg, MSG_NOSIGNAL | (more ? MSG_MORE : 0));
 }
 
 }  // namespace
@@ -325,10 +327,10 @@ void TcpConnection::Send(const uint8_t* data, size_t n) { Send(data, n, nullptr,
 void TcpConnection::QueueCopy(const uint8_t* data, size_t n) {
   if (n == 0) return;
   // Small pieces (size prefixes, short answers) join the last buffer instead of adding one.
-  if (!output_.empty() && n <= 4096 && output_.back().size() + n <= (64u << 10)) {
-    output_.back().insert(output_.back().end(), data, data + n);
+  if (!output_.empty() && !output_.back().is_file() && n <= 4096 && output_.back().bytes.size() + n <= (64u << 10)) {
+    output_.back().bytes.insert(output_.back().bytes.end(), data, data + n);
   } else {
-    output_.emplace_back(data, data + n);
+    output_.emplace_back().bytes.assign(data, data + n);
   }
   output_bytes_ += n;
 }
@@ -379,22 +381,86 @@ void TcpConnection::Send(const uint8_t* head, size_t head_n, std::vector<uint8_t
   if (body_done < body.size()) {
     if (output_.empty()) output_offset_ = body_done;  // the body is first: skip what went out
     output_bytes_ += body.size() - body_done;
-    output_.push_back(std::move(body));
+    output_.emplace_back().bytes = std::move(body);
   }
   UpdateInterest();
 }
 
+void TcpConnection::SendWithFiles(const uint8_t* head, size_t head_n, std::vector<uint8_t>&& body,
+                                  std::vector<std::pair<size_t, FileRegion>>&& files) {
+  if (files.empty()) {
+    Send(head, head_n, std::move(body));
+    return;
+  }
+  if (fd_ < 0) return;
+  for (const auto& f : files) {
+    if (f.second.fd < 0 && f.second.length > 0) {  // no file to send from: the frame cannot be sent
+      Close();
+      return;
+    }
+  }
+  bool was_idle = pending_output() == 0;
+  // The memory between regions is the response's framing (a few dozen bytes per partition):
+  // copied into pieces of its own; the regions are queued by reference.
+  std::vector<uint8_t> piece(head, head + head_n);
+  auto flush_piece = [&] {
+    if (piece.empty()) return;
+    output_bytes_ += piece.size();
+    output_.emplace_back().bytes = std::move(piece);
+    piece.clear();
+  };
+  size_t pos = 0;
+  for (auto& [at, region] : files) {
+    size_t until = std::min(std::max(at, pos), body.size());
+    piece.insert(piece.end(), body.begin() + static_cast<ptrdiff_t>(pos), body.begin() + static_cast<ptrdiff_t>(until));
+    pos = until;
+    if (region.length == 0) continue;
+    flush_piece();
+    output_bytes_ += region.length;
+    output_.emplace_back().file = std::move(region);
+  }
+  piece.insert(piece.end(), body.begin() + static_cast<ptrdiff_t>(pos), body.end());
+  flush_piece();
+  if (was_idle) {
+    HandleWrite();
+  } else {
+    UpdateInterest();
+  }
+}
+
 void TcpConnection::HandleWrite() {
   while (pending_output() > 0) {
-    // One writev over the first buffers.
+    if (output_.front().is_file()) {
+      // Straight from the file's pages to the socket.
+      const FileRegion& f = output_.front().file;
+      off_t from = static_cast<off_t>(f.offset + output_offset_);
+      size_t want = std::min<size_t>(f.length - output_offset_, size_t{1} << 30);
+      ssize_t sent = ::sendfile(fd_, f.fd, &from, want);
+      if (sent < 0 && errno == EINTR) continue;
+      if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+      if (sent <= 0) {
+        // A read error, or the file is shorter than the region: the frame cannot be completed.
+        Close();
+        return;
+      }
+      output_bytes_ -= static_cast<size_t>(sent);
+      output_offset_ += static_cast<size_t>(sent);
+      if (output_offset_ == f.length) {
+        output_.pop_front();
+        output_offset_ = 0;
+      }
+      continue;
+    }
+    // One writev over the first buffers (up to a file region).
     constexpr size_t kMaxIov = 64;
     iovec iov[kMaxIov];
     size_t count = 0;
-    for (auto it = output_.begin(); it != output_.end() && count < kMaxIov; ++it, ++count) {
+    auto it = output_.begin();
+    for (; it != output_.end() && count < kMaxIov && !it->is_file(); ++it, ++count) {
       size_t skip = count == 0 ? output_offset_ : 0;
-      iov[count] = {it->data() + skip, it->size() - skip};
+      iov[count] = {it->bytes.data() + skip, it->bytes.size() - skip};
     }
-    ssize_t written = SendV(fd_, iov, count);
+    ssize_t written = SendV(fd_, iov, count, it != output_.end() && it->is_file());
     if (written < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) break;
@@ -404,7 +470,7 @@ void TcpConnection::HandleWrite() {
     size_t left = static_cast<size_t>(written);
     output_bytes_ -= left;
     while (left > 0) {
-      size_t rest = output_.front().size() - output_offset_;
+      size_t rest = output_.front().bytes.size() - output_offset_;
       if (left < rest) {
         output_offset_ += left;
         break;

@@ -13,7 +13,8 @@
 // use — for 1 MB produce requests that was a measurable share of the broker's CPU.
 //
 // Output memory: what the socket cannot take at once is queued as whole buffers; a body given
-// by rvalue is taken over rather than copied.
+// by rvalue is taken over rather than copied. File regions (SendWithFiles) are queued as
+// references and sent with sendfile: their bytes never enter user memory.
 //
 // Thread-safety: a connection and a listener belong to one EventLoop; call their methods on
 // that loop's thread only. The owner returned by RetainInput may be kept and released on any
@@ -33,6 +34,7 @@
 
 #include "base/result.h"
 #include "io/event_loop.h"
+#include "io/file_region.h"
 
 namespace tide::io {
 
@@ -96,6 +98,13 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
   // The same, taking the body over: what the socket cannot take now is queued without a copy.
   void Send(const uint8_t* head, size_t head_n, std::vector<uint8_t>&& body);
   void Send(const std::vector<uint8_t>& data) { Send(data.data(), data.size()); }
+  // Sends `head`, then `body` with file regions spliced in: `files[i].first` is the position in
+  // `body` before which region i goes (non-decreasing, at most body.size()). The regions go from
+  // the file to the socket (sendfile), not through user memory; each is kept (its owner held)
+  // until sent. If a region cannot be read whole when its turn comes, the connection closes
+  // (a frame cannot be cut short).
+  void SendWithFiles(const uint8_t* head, size_t head_n, std::vector<uint8_t>&& body,
+                     std::vector<std::pair<size_t, FileRegion>>&& files);
   // Sends what is queued, then closes. Further input is ignored.
   void CloseAfterFlush();
   // Closes now, discarding unsent output.
@@ -132,9 +141,16 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
   size_t in_end_ = 0;
   size_t expected_ = 0;    // see ExpectInput
   size_t large_hint_ = 0;  // the size of the last large message announced (0: none yet)
-  // Bytes waiting for the socket: whole buffers (taken over or copied), the first one sent up
-  // to output_offset_.
-  std::deque<std::vector<uint8_t>> output_;
+  // A piece of output: bytes in memory, or (file.fd >= 0) a file region sent with sendfile.
+  struct OutputPiece {
+    std::vector<uint8_t> bytes;
+    FileRegion file;
+    bool is_file() const { return file.fd >= 0; }
+    size_t size() const { return is_file() ? file.length : bytes.size(); }
+  };
+  // Bytes waiting for the socket: whole buffers (taken over or copied) and file regions, the
+  // first one sent up to output_offset_.
+  std::deque<OutputPiece> output_;
   size_t output_offset_ = 0;
   size_t output_bytes_ = 0;
   // Queues [data, data + n) after what is pending, copying it (into the last buffer when small).

@@ -507,9 +507,9 @@ Status PartitionLog::AppendPrepared(std::span<const iovec> parts, const std::vec
   return Status::OK();
 }
 
-base::Result<ReadResult> PartitionLog::Read(int64_t offset, size_t max_bytes, int64_t max_offset,
-                                            bool min_one_batch) const {
-  ReadResult result;
+base::Result<ReadRegionResult> PartitionLog::ReadRegion(int64_t offset, size_t max_bytes, int64_t max_offset,
+                                                        bool min_one_batch) const {
+  ReadRegionResult result;
   result.high_watermark = log_end_offset();
   result.log_start_offset = log_start_offset();
   result.last_stable_offset = last_stable_offset();
@@ -530,29 +530,27 @@ base::Result<ReadResult> PartitionLog::Read(int64_t offset, size_t max_bytes, in
   for (const auto& seg : candidates) {
     TIDE_ASSIGN_OR_RETURN(auto found, seg->FindPosition(offset));
     if (!found) continue;
-    uint64_t pos = *found;
-    std::vector<uint8_t> buf;
-    TIDE_RETURN_IF_ERROR(seg->ReadAt(pos, std::max<size_t>(max_bytes, kLogOverhead), &buf));
-    // Keep whole batches below the limit.
-    size_t keep = 0;
-    while (keep + kLogOverhead <= buf.size()) {
-      int64_t base = static_cast<int64_t>(base::LoadBigEndian64(buf.data() + keep));
-      int32_t len = static_cast<int32_t>(base::LoadBigEndian32(buf.data() + keep + kBatchLengthPos));
-      if (base >= limit || len < 0) break;
-      size_t total = kLogOverhead + static_cast<size_t>(len);
-      if (keep + total > buf.size() || keep + total > max_bytes) {
-        if (keep == 0 && min_one_batch) {
-          buf.clear();
-          TIDE_RETURN_IF_ERROR(seg->ReadAt(pos, total, &buf));
-          keep = buf.size();
-        }
-        break;
-      }
-      keep += total;
-    }
-    buf.resize(keep);
-    result.records = std::move(buf);
+    // Whole batches below the limit, from the batch holding `offset`.
+    TIDE_ASSIGN_OR_RETURN(size_t length, seg->WholeBatchesLength(*found, max_bytes, limit, min_one_batch));
+    result.records = LogSegment::Region(seg, *found, length);
     return result;
+  }
+  return result;
+}
+
+base::Result<ReadResult> PartitionLog::Read(int64_t offset, size_t max_bytes, int64_t max_offset,
+                                            bool min_one_batch) const {
+  TIDE_ASSIGN_OR_RETURN(ReadRegionResult region, ReadRegion(offset, max_bytes, max_offset, min_one_batch));
+  ReadResult result;
+  result.high_watermark = region.high_watermark;
+  result.last_stable_offset = region.last_stable_offset;
+  result.log_start_offset = region.log_start_offset;
+  if (region.records.length > 0) {
+    result.records.resize(region.records.length);
+    if (!io::ReadFileRegion(region.records, result.records.data())) {
+      return Status::IoError(Name() + ": cannot read " + std::to_string(region.records.length) + " bytes at byte " +
+                             std::to_string(region.records.offset) + " of a segment");
+    }
   }
   return result;
 }

@@ -80,6 +80,14 @@ struct ReadResult {
   int64_t log_start_offset = 0;
 };
 
+// The same batches as a region of a segment file (length 0: none), for sending with sendfile.
+struct ReadRegionResult {
+  io::FileRegion records;
+  int64_t high_watermark = 0;
+  int64_t last_stable_offset = 0;
+  int64_t log_start_offset = 0;
+};
+
 // A record found by OffsetForTimestamp.
 struct TimestampOffset {
   int64_t offset = -1;
@@ -122,6 +130,11 @@ class PartitionLog {
   // OutOfRange when offset < log start offset or > log end offset.
   base::Result<ReadResult> Read(int64_t offset, size_t max_bytes, int64_t max_offset = -1,
                                 bool min_one_batch = true) const;
+  // What Read returns, without reading it: the file region that holds those batches (which lie
+  // in one segment). The region stays valid and unchanged while held, also if retention or
+  // compaction removes its segment meanwhile.
+  base::Result<ReadRegionResult> ReadRegion(int64_t offset, size_t max_bytes, int64_t max_offset = -1,
+                                            bool min_one_batch = true) const;
 
   int64_t log_start_offset() const { return log_start_offset_.load(std::memory_order_acquire); }
   int64_t log_end_offset() const { return log_end_offset_.load(std::memory_order_acquire); }

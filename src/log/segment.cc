@@ -314,6 +314,53 @@ Status LogSegment::ReadAt(uint64_t position, size_t length, std::vector<uint8_t>
   return fileutil::PreadAppend(fd_, position, length, out, log_path());
 }
 
+base::Result<size_t> LogSegment::WholeBatchesLength(uint64_t position, size_t max_bytes, int64_t limit_offset,
+                                                    bool min_one_batch) const {
+  uint64_t end = size();
+  if (position >= end) return size_t{0};
+  // The bytes a fetch may span: max_bytes (at least one header), within the published size.
+  uint64_t avail = std::min<uint64_t>(std::max<size_t>(max_bytes, kLogOverhead), end - position);
+  // Headers are read in windows: one read covers many small batches, and a large batch is
+  // skipped over without reading it.
+  constexpr size_t kWindow = 64 * 1024;
+  std::vector<uint8_t> window;
+  uint64_t window_start = 0;
+  uint64_t keep = 0;
+  while (keep + kLogOverhead <= avail) {
+    uint64_t at = position + keep;
+    if (window.empty() || at < window_start || at + kLogOverhead > window_start + window.size()) {
+      window.clear();
+      window_start = at;
+      TIDE_RETURN_IF_ERROR(fileutil::PreadAppend(fd_, at, static_cast<size_t>(std::min<uint64_t>(kWindow, end - at)),
+                                                 &window, log_path()));
+      if (window.size() < kLogOverhead) break;
+    }
+    const uint8_t* h = window.data() + (at - window_start);
+    int64_t base = static_cast<int64_t>(base::LoadBigEndian64(h));
+    int32_t len = static_cast<int32_t>(base::LoadBigEndian32(h + kBatchLengthPos));
+    if (base >= limit_offset || len < 0) break;
+    uint64_t total = kLogOverhead + static_cast<uint64_t>(len);
+    if (keep + total > avail || keep + total > max_bytes) {
+      if (keep == 0 && min_one_batch) keep = std::min<uint64_t>(total, end - position);
+      break;
+    }
+    keep += total;
+  }
+  return static_cast<size_t>(keep);
+}
+
+io::FileRegion LogSegment::Region(const std::shared_ptr<const LogSegment>& segment, uint64_t position,
+                                  size_t length) {
+  io::FileRegion region;
+  uint64_t end = segment->size();
+  if (position >= end || length == 0) return region;
+  region.fd = segment->fd_;
+  region.offset = position;
+  region.length = static_cast<size_t>(std::min<uint64_t>(length, end - position));
+  region.owner = segment;
+  return region;
+}
+
 base::Result<std::optional<Record>> LogSegment::FindOffsetForTimestamp(int64_t ts) const {
   if (max_timestamp() < ts) return std::optional<Record>();
   int64_t start_offset = base_offset_;

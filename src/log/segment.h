@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "io/file_region.h"
 #include "log/producer_state.h"
 #include "log/record_batch.h"
 
@@ -114,6 +115,15 @@ class LogSegment {
   base::Result<std::optional<uint64_t>> FindPosition(int64_t offset) const;
   // Reads [position, position + length) of the .log (clamped to the published size).
   base::Status ReadAt(uint64_t position, size_t length, std::vector<uint8_t>* out) const;
+  // The length of the whole batches starting at `position` (a batch start) that a fetch
+  // returns: batches with base offset below `limit_offset`, at most `max_bytes` in total, except
+  // that with `min_one_batch` the first batch is returned whatever its size. Reads only batch
+  // headers (in windows), never the batches themselves.
+  base::Result<size_t> WholeBatchesLength(uint64_t position, size_t max_bytes, int64_t limit_offset,
+                                          bool min_one_batch) const;
+  // [position, position + length) of `segment`'s .log (clamped to the published size) as a
+  // region to send with sendfile; the region keeps the segment (and its descriptor) alive.
+  static io::FileRegion Region(const std::shared_ptr<const LogSegment>& segment, uint64_t position, size_t length);
   // The first record (by offset) whose timestamp is >= ts in this segment, or nullopt.
   base::Result<std::optional<Record>> FindOffsetForTimestamp(int64_t ts) const;
 

@@ -1,6 +1,8 @@
 // Fetch (key 1), versions 0-12. Flexible from v12. (v13+ address topics by ID only.)
 //
-// Records in the response are raw bytes (Records): the encoder copies them into the output.
+// Records in the response are raw bytes (Records): the encoder copies them into the output, or,
+// when they name a file region and the Writer has a file sink, leaves them to be sent from the
+// file (the broker's zero-copy fetch; see Records in wire.h).
 // A decoded FetchResponse points into the decoded buffer.
 #pragma once
 

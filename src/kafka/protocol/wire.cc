@@ -387,6 +387,29 @@ void Writer::WriteBytes(const uint8_t* p, size_t n, bool is_null) {
   if (!is_null && n > 0) out_.insert(out_.end(), p, p + n);
 }
 
+void Writer::RecordsField(const char*, const Records& v) {
+  if (v.file == nullptr || v.is_null) {
+    WriteBytes(v.bytes.data(), v.bytes.size(), v.is_null);
+    return;
+  }
+  if (flexible_) {  // the length prefix, as WriteBytes writes it
+    UnsignedVarint(nullptr, static_cast<uint32_t>(v.file->length + 1));
+  } else {
+    Int32(nullptr, static_cast<int32_t>(v.file->length));
+  }
+  if (v.file->length == 0) return;
+  if (file_sink_ != nullptr) {
+    file_sink_->emplace_back(out_.size(), *v.file);
+    return;
+  }
+  size_t at = out_.size();
+  out_.resize(at + v.file->length);
+  // Without a sink (tests, tools) the bytes are read in. A region that cannot be read leaves
+  // zeros, which a client's CRC check refuses; the broker encodes fetches with a sink and reads
+  // small records itself, so that a read error becomes a partition error there.
+  if (!io::ReadFileRegion(*v.file, out_.data() + at)) std::fill(out_.begin() + static_cast<ptrdiff_t>(at), out_.end(), 0);
+}
+
 void Writer::ArrayCount(int64_t n) {
   if (flexible_) {
     UnsignedVarint(nullptr, static_cast<uint32_t>(n + 1));

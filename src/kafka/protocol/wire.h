@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "io/file_region.h"
 #include "kafka/protocol/error_codes.h"
 
 namespace tide::kafka {
@@ -42,10 +43,15 @@ using Uuid = std::array<uint8_t, 16>;
 
 // Raw record-batch bytes (Produce request, Fetch response). The codec never parses them.
 // A decoded Records points into the decoded buffer; for encoding, point `bytes` at data that
-// outlives the Encode call. Equality compares contents.
+// outlives the Encode call. Equality compares `bytes` and nullness.
+//
+// Zero-copy fetch: for encoding, `file` may name the bytes in a file instead (then `bytes` is
+// ignored). A Writer with a file sink (Writer::set_file_sink) writes the length prefix and leaves
+// the bytes out, recording the region and where it goes; without a sink it reads them in.
 struct Records {
   std::span<const uint8_t> bytes;
   bool is_null = false;
+  const io::FileRegion* file = nullptr;  // must outlive the Encode call
 
   static Records Null() { return Records{{}, true}; }
   static Records Of(std::span<const uint8_t> b) { return Records{b, false}; }
@@ -181,7 +187,12 @@ class Writer {
   void Bytes(const char*, const std::vector<uint8_t>& v) { WriteBytes(v.data(), v.size(), false); }
   void NullableBytes(const char*, const std::optional<std::vector<uint8_t>>& v);
   void BytesView(const char*, std::span<const uint8_t> v) { WriteBytes(v.data(), v.size(), false); }
-  void RecordsField(const char*, const Records& v) { WriteBytes(v.bytes.data(), v.bytes.size(), v.is_null); }
+  void RecordsField(const char*, const Records& v);
+  // File regions of Records fields (see Records::file) are recorded here, each with the position
+  // in the output before which its bytes go (for TcpConnection::SendWithFiles), instead of
+  // being read into the output.
+  using FileSink = std::vector<std::pair<size_t, io::FileRegion>>;
+  void set_file_sink(FileSink* sink) { file_sink_ = sink; }
   void ClassicNullableString(const char*, const std::optional<std::string>& v);
 
   template <class T, class F>
@@ -212,6 +223,7 @@ class Writer {
 
   std::vector<uint8_t>& out_;
   bool flexible_;
+  FileSink* file_sink_ = nullptr;
 };
 
 }  // namespace tide::kafka

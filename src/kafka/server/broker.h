@@ -33,6 +33,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <list>
 #include <map>
 #include <memory>
@@ -57,6 +58,10 @@ namespace tide::kafka {
 
 class GroupCoordinator;
 class TransactionCoordinator;
+
+// A partition's fetched records shorter than this are copied into the Fetch response rather
+// than sent from the file with sendfile.
+inline constexpr size_t kZeroCopyFetchMinBytes = 16 * 1024;
 
 struct BrokerOptions {
   int32_t node_id = 0;
@@ -141,9 +146,18 @@ class Broker : public RequestHandler {
   base::Status HandleTransactionalInitProducerId(Context ctx, const InitProducerIdRequest& req);
   base::Status HandleTransactionApi(Context ctx, Reader& r);
 
+  // What a Fetch response's Records point at; must outlive the response's encoding.
+  struct FetchedRecords {
+    std::deque<io::FileRegion> regions;        // deques: elements stay put while more are added
+    std::deque<std::vector<uint8_t>> copies;
+  };
   // Builds the Fetch response from what is readable now; `bytes` gets the total record bytes.
-  FetchResponse ReadFetch(const FetchRequest& req, int16_t version, std::vector<std::vector<uint8_t>>* buffers,
-                          size_t* bytes);
+  // A partition's records of kZeroCopyFetchMinBytes or more are not read: its Records names the
+  // region of the segment file, which goes out with sendfile. Smaller ones are read into
+  // `copies` (a small, latency-bound fetch stays one write, one packet).
+  FetchResponse ReadFetch(const FetchRequest& req, int16_t version, FetchedRecords* records, size_t* bytes);
+  // Reply for a Fetch: the file regions of its records are sent from the files, not copied.
+  void ReplyFetch(const Context& ctx, const FetchResponse& response);
   void FinishFetch(std::list<PendingFetch>::iterator it);
   ErrorCode CheckTransactional(const std::string& transactional_id, const std::string& topic, int32_t partition,
                                std::span<const uint8_t> records) const;

@@ -29,6 +29,20 @@ void Broker::Reply(const Context& ctx, const Response& response) {
   ctx.respond(std::move(out));
 }
 
+inline void Broker::ReplyFetch(const Context& ctx, const FetchResponse& response) {
+  std::vector<uint8_t> out;
+  out.reserve(256);
+  Writer w(out);
+  Writer::FileSink files;
+  w.set_file_sink(&files);
+  ResponseHeader header{ctx.header.correlation_id};
+  header.Encode(w, ResponseHeaderVersion(ctx.header.api_key, ctx.header.api_version));
+  response.Encode(w, ctx.header.api_version);
+  request_seconds_->WithLabels({std::string(ApiKeyName(ctx.header.api_key))})
+      .Observe(static_cast<double>(base::MonotonicNanos() - ctx.start_ns) / 1e9);
+  ctx.respond(ResponseFrame(std::move(out), std::move(files)));
+}
+
 template <class Request>
 base::Status Broker::DecodeBody(Reader& r, const Context& ctx, Request* request) {
   base::Status s = request->Decode(r, ctx.header.api_version);

@@ -16,7 +16,7 @@ struct KafkaListener::Connection {
   size_t in_flight_bytes = 0;     // frame bytes of requests handed over and not yet answered
   std::map<uint64_t, size_t> frame_bytes;  // sequence -> frame size, for those requests
   // Completed responses waiting for an earlier one (nullopt: no response for that request).
-  std::map<uint64_t, std::optional<std::vector<uint8_t>>> ready;
+  std::map<uint64_t, std::optional<ResponseFrame>> ready;
   bool dropped = false;
   bool parsing = false;  // inside OnData: a synchronous response must not re-enter it
 };
@@ -131,7 +131,7 @@ void KafkaListener::OnData(Connection& c) {
     c.in_flight_bytes += static_cast<size_t>(size);
     c.frame_bytes[sequence] = static_cast<size_t>(size);
     std::weak_ptr<Connection> weak = keep;
-    Status s = handler_->Handle(c.info, frame, [this, weak, sequence](std::optional<std::vector<uint8_t>> response) {
+    Status s = handler_->Handle(c.info, frame, [this, weak, sequence](std::optional<ResponseFrame> response) {
       if (auto conn = weak.lock()) Deliver(*conn, sequence, std::move(response));
     });
     if (!s.ok()) {
@@ -148,7 +148,7 @@ void KafkaListener::OnData(Connection& c) {
   if (partial > 0) c.tcp->ExpectInput(partial);
 }
 
-void KafkaListener::Deliver(Connection& c, uint64_t sequence, std::optional<std::vector<uint8_t>> response) {
+void KafkaListener::Deliver(Connection& c, uint64_t sequence, std::optional<ResponseFrame> response) {
   if (c.dropped) return;
   if (auto it = c.frame_bytes.find(sequence); it != c.frame_bytes.end()) {
     c.in_flight_bytes -= it->second;
@@ -158,11 +158,13 @@ void KafkaListener::Deliver(Connection& c, uint64_t sequence, std::optional<std:
   while (!c.ready.empty() && c.ready.begin()->first == c.next_to_send) {
     auto node = c.ready.extract(c.ready.begin());
     if (node.mapped()) {
-      std::vector<uint8_t>& body = *node.mapped();
+      ResponseFrame& body = *node.mapped();
+      size_t total = body.size();
       uint8_t size[4];
-      base::StoreBigEndian32(size, static_cast<uint32_t>(body.size()));
-      bytes_out_->Increment(4.0 + static_cast<double>(body.size()));
-      c.tcp->Send(size, 4, std::move(body));  // queued without a copy if the socket is full
+      base::StoreBigEndian32(size, static_cast<uint32_t>(total));
+      bytes_out_->Increment(4.0 + static_cast<double>(total));
+      // Queued without a copy if the socket is full; file regions go out with sendfile.
+      c.tcp->SendWithFiles(size, 4, std::move(body.bytes), std::move(body.files));
     }
     c.next_to_send++;
     if (c.dropped || c.tcp->closed()) return;

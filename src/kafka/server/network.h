@@ -15,7 +15,8 @@
 //
 // Memory: a frame points into the connection's input buffer. A handler that completes later
 // and still needs the bytes (the records of a Produce) keeps RequestFrame::Retain()'s owner
-// instead of copying them; the connection then reads on into other memory.
+// instead of copying them; the connection then reads on into other memory. A response may name
+// file regions (ResponseFrame::files) that are sent from the file with sendfile.
 //
 // Thread-safety: one listener and all its connections live on one EventLoop thread; the
 // handler is called on that thread and must complete its responder there (it may do so later,
@@ -44,9 +45,25 @@ struct ConnectionInfo {
   std::string peer;  // "127.0.0.1:53122"
 };
 
+// A response frame without the size prefix: `bytes`, with the file regions in `files` spliced in
+// (each before bytes[position]; positions non-decreasing). Fetch responses carry the stored
+// record batches that way, sent from the segment files with sendfile (zero-copy consume).
+struct ResponseFrame {
+  ResponseFrame(std::vector<uint8_t> b) : bytes(std::move(b)) {}  // NOLINT: implicit on purpose
+  ResponseFrame(std::vector<uint8_t> b, std::vector<std::pair<size_t, io::FileRegion>> f)
+      : bytes(std::move(b)), files(std::move(f)) {}
+  std::vector<uint8_t> bytes;
+  std::vector<std::pair<size_t, io::FileRegion>> files;
+  size_t size() const {
+    size_t n = bytes.size();
+    for (const auto& f : files) n += f.second.length;
+    return n;
+  }
+};
+
 // Completes one request: a response frame without the size prefix, or nullopt when the
 // request gets no response (Produce with acks=0). Call exactly once, on the loop thread.
-using Responder = std::function<void(std::optional<std::vector<uint8_t>> response)>;
+using Responder = std::function<void(std::optional<ResponseFrame> response)>;
 
 // One request frame (without the size prefix) as read from the socket.
 struct RequestFrame {
@@ -92,7 +109,7 @@ class KafkaListener {
   struct Connection;
   void OnAccept(int fd, std::string peer);
   void OnData(Connection& c);
-  void Deliver(Connection& c, uint64_t sequence, std::optional<std::vector<uint8_t>> response);
+  void Deliver(Connection& c, uint64_t sequence, std::optional<ResponseFrame> response);
   void Drop(Connection& c, const std::string& reason);
 
   io::EventLoop* loop_;

@@ -1,6 +1,7 @@
 // Produce, Fetch (with long polling), ListOffsets, OffsetForLeaderEpoch and InitProducerId.
 #include <algorithm>
 #include <climits>
+#include <deque>
 #include <memory>
 #include <optional>
 
@@ -174,8 +175,7 @@ void Broker::FinishProduce(ProduceWork& work) {
 
 // ---- Fetch ----
 
-FetchResponse Broker::ReadFetch(const FetchRequest& req, int16_t version, std::vector<std::vector<uint8_t>>* buffers,
-                                size_t* bytes) {
+FetchResponse Broker::ReadFetch(const FetchRequest& req, int16_t version, FetchedRecords* records, size_t* bytes) {
   FetchResponse resp;
   const bool read_committed = req.isolation_level == 1;
   size_t remaining = version >= 3 ? static_cast<size_t>(std::max(0, req.max_bytes)) : SIZE_MAX;
@@ -207,21 +207,31 @@ FetchResponse Broker::ReadFetch(const FetchRequest& req, int16_t version, std::v
       size_t limit = std::min(remaining, static_cast<size_t>(std::max(0, part.partition_max_bytes)));
       // Like Kafka: the first partition with data returns at least one whole batch even when
       // it exceeds the limits, so a consumer can always make progress.
-      auto read = log->Read(part.fetch_offset, limit, max_offset, *bytes == 0);
+      auto read = log->ReadRegion(part.fetch_offset, limit, max_offset, *bytes == 0);
       if (!read.ok()) {
         pd.error_code = ErrorForStatus(read.status());
         topic_resp.partitions.push_back(std::move(pd));
         continue;
       }
-      size_t n = read->records.size();
+      size_t n = read->records.length;
+      if (n > 0 && n < kZeroCopyFetchMinBytes) {
+        std::vector<uint8_t>& copy = records->copies.emplace_back(n);
+        if (!io::ReadFileRegion(read->records, copy.data())) {
+          pd.error_code = ErrorCode::kKafkaStorageError;
+          topic_resp.partitions.push_back(std::move(pd));
+          continue;
+        }
+        pd.records = Records::Of(copy);
+      } else if (n > 0) {
+        records->regions.push_back(std::move(read->records));
+        pd.records.file = &records->regions.back();
+      }
       if (n > 0) {
         if (read_committed) {
           for (const auto& txn : log->AbortedTransactions(part.fetch_offset, max_offset)) {
             pd.aborted_transactions->push_back({txn.producer_id, txn.first_offset});
           }
         }
-        buffers->push_back(std::move(read->records));
-        pd.records = Records::Of(buffers->back());
         remaining -= std::min(remaining, n);
         *bytes += n;
         fetched_bytes_->WithLabels({topic.topic}).Increment(static_cast<double>(n));
@@ -236,16 +246,16 @@ FetchResponse Broker::ReadFetch(const FetchRequest& req, int16_t version, std::v
 Status Broker::HandleFetch(Context ctx, Reader& r) {
   FetchRequest req;
   TIDE_RETURN_IF_ERROR(DecodeBody(r, ctx, &req));
-  std::vector<std::vector<uint8_t>> buffers;
+  FetchedRecords records;
   size_t bytes = 0;
-  FetchResponse resp = ReadFetch(req, ctx.header.api_version, &buffers, &bytes);
+  FetchResponse resp = ReadFetch(req, ctx.header.api_version, &records, &bytes);
   bool has_error = false;
   for (const auto& t : resp.responses) {
     for (const auto& p : t.partitions) has_error |= p.error_code != ErrorCode::kNone;
   }
   if (req.max_wait_ms <= 0 || bytes >= static_cast<size_t>(std::max(1, req.min_bytes)) || has_error ||
       req.topics.empty()) {
-    Reply(ctx, resp);
+    ReplyFetch(ctx, resp);
     return Status::OK();
   }
   // Park until enough data arrives or max_wait_ms passes.
@@ -259,12 +269,12 @@ Status Broker::HandleFetch(Context ctx, Reader& r) {
 
 void Broker::FinishFetch(std::list<PendingFetch>::iterator it) {
   loop_->CancelTimer(it->timer);
-  std::vector<std::vector<uint8_t>> buffers;
+  FetchedRecords records;
   size_t bytes = 0;
-  FetchResponse resp = ReadFetch(it->request, it->ctx.header.api_version, &buffers, &bytes);
+  FetchResponse resp = ReadFetch(it->request, it->ctx.header.api_version, &records, &bytes);
   Context ctx = std::move(it->ctx);
   pending_fetches_.erase(it);
-  Reply(ctx, resp);
+  ReplyFetch(ctx, resp);
 }
 
 void Broker::OnLogAppended() {
@@ -290,9 +300,9 @@ void Broker::OnLogAppended() {
       if (req.min_bytes <= 1) {
         FinishFetch(it);
       } else {
-        std::vector<std::vector<uint8_t>> buffers;
+        FetchedRecords records;
         size_t bytes = 0;
-        ReadFetch(req, it->ctx.header.api_version, &buffers, &bytes);
+        ReadFetch(req, it->ctx.header.api_version, &records, &bytes);
         if (bytes >= static_cast<size_t>(req.min_bytes)) FinishFetch(it);
       }
     }

@@ -197,5 +197,88 @@ TEST_F(TcpConnectionTest, QueuedOutputKeepsOrderAcrossCopiedAndTakenOverBuffers)
   EXPECT_TRUE(got == expected);
 }
 
+// A temporary file holding `data`; removed (and closed) at the end of the test.
+class TempFile {
+ public:
+  explicit TempFile(const std::vector<uint8_t>& data) {
+    char path[] = "/tmp/tide-tcp-test-XXXXXX";
+    fd_ = ::mkstemp(path);
+    EXPECT_GE(fd_, 0);
+    ::unlink(path);
+    EXPECT_EQ(::write(fd_, data.data(), data.size()), static_cast<ssize_t>(data.size()));
+  }
+  ~TempFile() { ::close(fd_); }
+  int fd() const { return fd_; }
+
+ private:
+  int fd_ = -1;
+};
+
+std::vector<uint8_t> ReadUntilEof(int fd) {
+  std::vector<uint8_t> got;
+  uint8_t buf[65536];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) got.insert(got.end(), buf, buf + n);
+  return got;
+}
+
+TEST_F(TcpConnectionTest, FileRegionsAreSplicedIntoTheOutputInOrder) {
+  // 3 MB of file content; frames mix memory bytes and file regions, and ordinary sends come
+  // between them. The peer reads nothing at first, so most of it is queued.
+  std::vector<uint8_t> content(3 << 20);
+  for (size_t i = 0; i < content.size(); ++i) content[i] = static_cast<uint8_t>(i * 31 + i / 4096);
+  TempFile file(content);
+  auto owner = std::make_shared<int>(0);
+  Adopt([](TcpConnection&) {});
+  std::vector<uint8_t> expected;
+  OnLoop(thread_.loop(), [&] {
+    for (int i = 0; i < 12; ++i) {
+      uint8_t head[2] = {0xF0, static_cast<uint8_t>(i)};
+      std::vector<uint8_t> body(40 + i, static_cast<uint8_t>(i));
+      // Regions at the start, in the middle (twice at one position) and at the end of the body.
+      std::vector<std::pair<size_t, FileRegion>> files;
+      size_t positions[4] = {0, 20, 20, body.size()};
+      expected.insert(expected.end(), head, head + 2);
+      size_t pos = 0;
+      for (int k = 0; k < 4; ++k) {
+        FileRegion r{owner, file.fd(), static_cast<uint64_t>((i * 4 + k) * 37000), static_cast<size_t>(1000 + i * 60000 + k)};
+        expected.insert(expected.end(), body.begin() + pos, body.begin() + positions[k]);
+        expected.insert(expected.end(), content.begin() + r.offset, content.begin() + r.offset + r.length);
+        pos = positions[k];
+        files.emplace_back(positions[k], r);
+      }
+      expected.insert(expected.end(), body.begin() + pos, body.end());
+      conn_->SendWithFiles(head, 2, std::move(body), std::move(files));
+      std::vector<uint8_t> plain(100 + i, static_cast<uint8_t>(0xA0 + i));
+      expected.insert(expected.end(), plain.begin(), plain.end());
+      conn_->Send(plain);
+    }
+    EXPECT_GT(conn_->pending_output(), 0u);
+    conn_->CloseAfterFlush();
+  });
+  std::vector<uint8_t> got = ReadUntilEof(peer_);
+  EXPECT_EQ(got.size(), expected.size());
+  EXPECT_TRUE(got == expected);
+  // Every queued region was released once sent.
+  EXPECT_EQ(OnLoop(thread_.loop(), [&] { return owner.use_count(); }), 1);
+}
+
+TEST_F(TcpConnectionTest, FileRegionPastTheEndOfItsFileClosesTheConnection) {
+  // A frame cannot be cut short: if its region cannot be read whole, the peer sees the
+  // connection close instead of a truncated frame followed by the next one.
+  TempFile file(std::vector<uint8_t>(1000, 'f'));
+  Adopt([](TcpConnection&) {});
+  OnLoop(thread_.loop(), [&] {
+    uint8_t head[1] = {'h'};
+    std::vector<std::pair<size_t, FileRegion>> files;
+    files.emplace_back(0, FileRegion{nullptr, file.fd(), 500, 1000});  // 500 bytes past the end
+    conn_->SendWithFiles(head, 1, {}, std::move(files));
+    conn_->Send(std::vector<uint8_t>(10, 'n'));
+  });
+  std::vector<uint8_t> got = ReadUntilEof(peer_);
+  EXPECT_EQ(got.size(), 1u + 500u);  // the head and what the file had, then EOF
+  EXPECT_TRUE(OnLoop(thread_.loop(), [&] { return conn_->closed(); }));
+}
+
 }  // namespace
 }  // namespace tide::io

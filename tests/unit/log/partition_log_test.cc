@@ -177,6 +177,83 @@ TEST_F(PartitionLogTest, MultipleBatchesInOneRequest) {
   EXPECT_EQ(ReadAll(*log).size(), 7u);
 }
 
+// The bytes of a region, read back from its file.
+std::vector<uint8_t> RegionBytes(const io::FileRegion& region) {
+  std::vector<uint8_t> out(region.length);
+  if (region.length > 0) EXPECT_TRUE(io::ReadFileRegion(region, out.data()));
+  return out;
+}
+
+TEST_F(PartitionLogTest, ReadRegionNamesExactlyTheBatchesReadReturns) {
+  // Many small batches (their headers span several 64 KiB header windows), one batch larger
+  // than a window, then small ones again.
+  auto log = OpenLog();
+  std::vector<size_t> sizes;
+  for (int i = 0; i < 2000; ++i) {
+    auto b = MakeBatch(1, now_ + i);
+    sizes.push_back(b.size());
+    ASSERT_TRUE(log->Append(b).ok());
+  }
+  const int64_t large_offset = log->log_end_offset();
+  auto large = MakeBatch(2, now_, {}, std::string(100000, 'L'));
+  ASSERT_GT(large.size(), size_t{128} << 10);
+  ASSERT_TRUE(log->Append(large).ok());
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(log->Append(MakeBatch(1, now_ + i)).ok());
+  size_t small_total = 0;
+  for (size_t n : sizes) small_total += n;
+
+  struct Case {
+    int64_t offset;
+    size_t max_bytes;
+    int64_t max_offset;
+    bool min_one;
+  };
+  const Case cases[] = {
+      {0, 64 << 20, -1, true},                 // everything
+      {0, 100000, -1, true},                   // cut among the small batches
+      {0, 64 << 20, large_offset, true},       // stops before the large batch
+      {1234, 70000, -1, false},                // from the middle
+      {large_offset, 1000, -1, true},          // the large batch alone, whatever max_bytes
+      {large_offset, 1000, -1, false},         // nothing
+      {large_offset, 64 << 20, -1, true},      // the large batch and the rest
+      {large_offset + 2, 64 << 20, -1, true},  // after it
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE("offset " + std::to_string(c.offset) + " max_bytes " + std::to_string(c.max_bytes));
+    auto read = log->Read(c.offset, c.max_bytes, c.max_offset, c.min_one);
+    auto region = log->ReadRegion(c.offset, c.max_bytes, c.max_offset, c.min_one);
+    ASSERT_TRUE(read.ok() && region.ok());
+    EXPECT_EQ(RegionBytes(region->records), read->records);
+    EXPECT_EQ(region->high_watermark, read->high_watermark);
+    // Whole batches only.
+    BatchReader reader(read->records, /*verify_crc=*/true);
+    BatchView b;
+    size_t seen = 0;
+    while (*reader.Next(&b)) seen += b.size();
+    EXPECT_EQ(seen, read->records.size());
+  }
+  EXPECT_EQ(log->ReadRegion(0, 64 << 20, large_offset)->records.length, small_total);
+  EXPECT_EQ(log->ReadRegion(large_offset, 1000)->records.length, large.size());
+  EXPECT_EQ(log->ReadRegion(large_offset, 1000, -1, false)->records.length, 0u);
+  EXPECT_EQ(log->ReadRegion(log->log_end_offset() + 1, 100).status().code(), base::StatusCode::kOutOfRange);
+}
+
+TEST_F(PartitionLogTest, ReadRegionStaysReadableAfterRetentionDeletesItsSegment) {
+  LogConfig cfg;
+  cfg.segment_bytes = 1000;
+  cfg.retention_bytes = 3000;
+  auto log = OpenLog(cfg);
+  for (int i = 0; i < 60; ++i) ASSERT_TRUE(log->Append(MakeBatch(2, now_ + i)).ok());
+  auto region = log->ReadRegion(0, 1 << 20);
+  ASSERT_TRUE(region.ok());
+  ASSERT_GT(region->records.length, 0u);
+  std::vector<uint8_t> before = RegionBytes(region->records);
+  ASSERT_TRUE(log->RunRetention(now_).ok());
+  EXPECT_FALSE(std::filesystem::exists(SegPath(0, ".log")));
+  // A fetch answered just before retention still sends what it named.
+  EXPECT_EQ(RegionBytes(region->records), before);
+}
+
 TEST_F(PartitionLogTest, ManyBatchesInOneRequestAreStoredInPlaceAndExactly) {
   // 700 batches = 1400 write parts: more than one pwritev (IOV_MAX 1024) must carry them.
   auto log = OpenLog();

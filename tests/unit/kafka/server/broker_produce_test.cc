@@ -8,12 +8,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <future>
 #include <thread>
 
 #include "base/endian.h"
 #include "base/metrics.h"
+#include "kafka/protocol/fetch.h"
 #include "kafka/protocol/request.h"
 #include "kafka/server/broker.h"
 #include "kafka/server/network.h"
@@ -200,6 +202,88 @@ TEST_F(BrokerProduceTest, PipelinedProducesAppendInOrderAndLaterRequestsSeeThem)
     ++i;
   }
   EXPECT_EQ(i, kRequests);
+}
+
+TEST_F(BrokerProduceTest, FetchesSendStoredBatchesFromTheFileAndKeepFraming) {
+  // Large fetches go out with sendfile (the records spliced into the response), small ones are
+  // copied; pipelined on one connection that is not read at first, every response must arrive
+  // whole, in order, with exactly the stored batches.
+  auto log = logs_->GetPartition("t", 0);
+  ASSERT_NE(log, nullptr);
+  for (int i = 0; i < 30; ++i) ASSERT_TRUE(log->Append(Batch(4242, i * 10, 10, 10000)).ok());
+  ASSERT_TRUE(logs_->CreateTopic("small", 1).ok());
+  auto small = logs_->GetPartition("small", 0);
+  ASSERT_TRUE(small->Append(Batch(77, 0, 3, 10)).ok());
+
+  struct Want {
+    int16_t version;
+    std::string topic;
+    int64_t offset;
+    int32_t partition_max_bytes;
+  };
+  const Want wants[] = {
+      {12, "t", 0, 16 << 20},     // everything: sendfile
+      {4, "t", 55, 16 << 20},     // from inside a batch: from that batch on
+      {12, "t", 0, 250000},       // cut at a batch boundary
+      {12, "small", 0, 1 << 20},  // under the zero-copy minimum: copied
+      {11, "t", 290, 16 << 20},   // the last batch only
+  };
+  std::vector<uint8_t> out;
+  int corr = 0;
+  for (const Want& w : wants) {
+    FetchRequest req;
+    req.max_wait_ms = 0;
+    req.min_bytes = 1;
+    req.max_bytes = 50 << 20;
+    FetchRequest::FetchPartition p;
+    p.partition = 0;
+    p.fetch_offset = w.offset;
+    p.partition_max_bytes = w.partition_max_bytes;
+    req.topics.push_back({w.topic, {p}});
+    auto f = Framed(RequestHeader{ApiKey::kFetch, w.version, corr++, "test"}, RequestBody{req});
+    out.insert(out.end(), f.begin(), f.end());
+  }
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port_));
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(::write(fd, out.data(), out.size()), static_cast<ssize_t>(out.size()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // let responses queue up
+
+  std::vector<uint8_t> in;
+  uint8_t buf[65536];
+  size_t answered = 0;
+  while (answered < std::size(wants)) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    ASSERT_GT(n, 0) << "connection closed after " << answered << " responses";
+    in.insert(in.end(), buf, buf + n);
+    while (answered < std::size(wants) && in.size() >= 4 && in.size() >= 4 + base::LoadBigEndian32(in.data())) {
+      const Want& w = wants[answered];
+      SCOPED_TRACE("fetch " + std::to_string(answered));
+      size_t size = base::LoadBigEndian32(in.data());
+      auto resp = DecodeResponse(ApiKey::kFetch, w.version, std::span<const uint8_t>(in.data() + 4, size));
+      ASSERT_TRUE(resp.ok()) << resp.status().ToString();
+      EXPECT_EQ(resp->header.correlation_id, static_cast<int32_t>(answered));
+      const auto& pd = std::get<FetchResponse>(resp->body).responses.at(0).partitions.at(0);
+      EXPECT_EQ(pd.error_code, ErrorCode::kNone);
+      auto expected = logs_->GetPartition(w.topic, 0)->Read(w.offset, static_cast<size_t>(w.partition_max_bytes));
+      ASSERT_TRUE(expected.ok());
+      ASSERT_FALSE(expected->records.empty());
+      EXPECT_TRUE(std::equal(pd.records.bytes.begin(), pd.records.bytes.end(), expected->records.begin(),
+                             expected->records.end()));
+      log::BatchReader reader(pd.records.bytes, /*verify_crc=*/true);
+      log::BatchView b;
+      size_t seen = 0;
+      while (*reader.Next(&b)) seen += b.size();
+      EXPECT_EQ(seen, pd.records.bytes.size());
+      ++answered;
+      in.erase(in.begin(), in.begin() + static_cast<ptrdiff_t>(4 + size));
+    }
+  }
+  EXPECT_TRUE(in.empty());
+  ::close(fd);
 }
 
 }  // namespace
