@@ -34,6 +34,7 @@
 //   *_cpu_ratio: the same ratios in CPU seconds (stable on a busy machine)
 // Every ratio is Tide / DuckDB (time or size): <= 1.0 means Tide is as fast or as small.
 #include <signal.h>
+#include <snappy-c.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -53,6 +54,7 @@
 #include "columnar/builder.h"
 #include "format/parquet/reader.h"
 #include "format/parquet/writer.h"
+#include "format/snappy_decoder.h"
 
 #ifndef TIDE_SOURCE_DIR
 #define TIDE_SOURCE_DIR "."
@@ -333,7 +335,7 @@ int main(int argc, char** argv) {
     }
   };
   const int64_t cut = rows / 100;
-  auto tide_scan = [&](const std::string& path, int64_t* matched, int* skipped) {
+  auto tide_scan = [&](const std::string& path, int64_t* matched, int* skipped, Checksum* sum = nullptr) {
     auto r = pq::ParquetReader::Open(path);
     if (!r.ok()) Die(r.status().ToString());
     pq::ScanOptions so;
@@ -351,6 +353,9 @@ int main(int argc, char** argv) {
     if (!st.ok()) Die(st.ToString());
     *matched = m;
     *skipped = stats.row_groups_skipped;
+    if (sum) {
+      for (const auto& b : kept) sum->Add(*b);
+    }
   };
 
   std::map<std::string, std::string> tfile, dfile;
@@ -416,7 +421,11 @@ int main(int argc, char** argv) {
       // ---- selective scan
       int64_t matched = 0;
       int skipped = 0;
-      tide_scan(path, &matched, &skipped);
+      Checksum scan_sum;
+      tide_scan(path, &matched, &skipped, &scan_sum);
+      CheckSame("scan of " + path, duck.Query(DuckChecksumSql("read_parquet(" + Quote(path) + ") WHERE id < " +
+                                                              std::to_string(cut))),
+                scan_sum.Strings());
       const auto dcount =
           duck.Query("SELECT count(*)::VARCHAR FROM read_parquet(" + Quote(path) + ") WHERE id < " + std::to_string(cut));
       if (dcount.empty() || dcount[0] != std::to_string(matched) || matched != cut) {
@@ -439,6 +448,58 @@ int main(int argc, char** argv) {
       Result(s + "_cpu_ratio", mts.cpu / mds.cpu, "ratio");
     }
     std::fflush(stdout);
+  }
+  if (part("scan") && std::find(codecs.begin(), codecs.end(), "snappy") != codecs.end()) {
+    // ---- our snappy decoder (used for page prefixes) against libsnappy, whole blocks: the
+    // PLAIN values of id, price and ts of the first row group, one block per column as in a page.
+    const int64_t n = std::min<int64_t>(rows, kRowGroup);
+    std::vector<std::vector<uint8_t>> plain, packed;
+    for (int c : {0, 2, 4}) {
+      const auto& a = *batch->column(c);
+      std::vector<uint8_t> v(static_cast<size_t>(n) * 8);
+      std::memcpy(v.data(), a.buffers[1]->data(), v.size());
+      size_t len = snappy_max_compressed_length(v.size());
+      std::vector<uint8_t> z(len);
+      if (snappy_compress(reinterpret_cast<const char*>(v.data()), v.size(), reinterpret_cast<char*>(z.data()), &len) !=
+          SNAPPY_OK) {
+        Die("snappy_compress failed");
+      }
+      z.resize(len);
+      plain.push_back(std::move(v));
+      packed.push_back(std::move(z));
+    }
+    std::vector<uint8_t> out(static_cast<size_t>(n) * 8);
+    double total = 0;
+    for (const auto& v : plain) total += static_cast<double>(v.size());
+    std::vector<Timing> lib, ours;
+    for (int i = 0; i < 5 * reps; ++i) {
+      lib.push_back(Time([&] {
+        for (const auto& z : packed) {
+          size_t len = out.size();
+          if (snappy_uncompress(reinterpret_cast<const char*>(z.data()), z.size(), reinterpret_cast<char*>(out.data()),
+                                &len) != SNAPPY_OK) {
+            Die("snappy_uncompress failed");
+          }
+        }
+      }));
+      ours.push_back(Time([&] {
+        for (size_t k = 0; k < packed.size(); ++k) {
+          auto st = tide::format::SnappyDecompressAll(packed[k], out.data(), plain[k].size());
+          if (!st.ok()) Die(st.ToString());
+        }
+      }));
+    }
+    for (size_t k = 0; k < packed.size(); ++k) {  // and the bytes are right
+      if (!tide::format::SnappyDecompressAll(packed[k], out.data(), plain[k].size()).ok() ||
+          std::memcmp(out.data(), plain[k].data(), plain[k].size()) != 0) {
+        Die("our snappy decoder disagrees with libsnappy");
+      }
+    }
+    const Timing ml = Median(lib), mo = Median(ours);
+    Result("snappy_decode_libsnappy_mb_per_s", total / 1e6 / ml.wall, "MB/s");
+    Result("snappy_decode_tide_mb_per_s", total / 1e6 / mo.wall, "MB/s");
+    Result("snappy_decode_ratio", mo.wall / ml.wall, "ratio");
+    Result("snappy_decode_cpu_ratio", mo.cpu / ml.cpu, "ratio");
   }
   if (std::getenv("TIDE_BENCH_KEEP") && std::string(std::getenv("TIDE_BENCH_KEEP")) == "1") {
     std::printf("INFO kept %s\n", dir.c_str());

@@ -10,6 +10,16 @@
 // So a small file cannot make the reader allocate much more than a real file of its size would
 // (dictionary gathers are the exception: up to 2 GiB of repeated strings, as declared).
 //
+// Partial pages: a single-range read (ReadLeafChunk with a RowRange) that needs only the first
+// k rows of a flat page compressed with snappy or zstd, with PLAIN or dictionary-encoded values,
+// decompresses only the prefix of the page those rows occupy (format/prefix_decompressor.h):
+// DuckDB writes one page per 1 Mi-row column chunk, and a 1 % scan would otherwise decompress it
+// all. The page CRC, when present, is computed over the compressed bytes (parquet-format
+// PageHeader.crc), so it is still checked over the whole page; damage to the compressed bytes
+// past the prefix that the CRC does not catch (or in a page without CRC) goes unnoticed by such a
+// read, as it would by a reader that skips the page. Whole pages keep one-shot decompression.
+// PLAIN fixed-width pages read whole are decompressed straight into the chunk's value buffer.
+//
 // Thread-safety: functions are reentrant; inputs are read-only (decompressed pages go to a
 // buffer of the calling thread). A LeafChunkReader is used by one thread at a time.
 #pragma once
@@ -57,6 +67,10 @@ struct LeafChunk {
   int64_t num_levels = 0;
   int64_t num_values = 0;    // dense values
   ValueBytes fixed;
+  // The values start at fixed.data() + fixed_offset: a PLAIN page decompressed straight into
+  // `fixed` leaves its levels in front of its values (moving 8 MB of values down by a few bytes
+  // would cost what decompressing into a separate buffer and copying does).
+  size_t fixed_offset = 0;
   std::vector<int32_t> offsets;  // byte arrays: num_values + 1 entries
   std::vector<uint8_t> data;
 };

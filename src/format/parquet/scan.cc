@@ -1,5 +1,6 @@
 // Scan(): row-group pruning by statistics, batches, and row filtering by one predicate.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -15,6 +16,14 @@ using base::Status;
 namespace col = tide::columnar;
 
 // ---------------------------------------------------------------- row predicate
+
+// Set bits of a byte, by table: without -mpopcnt, __builtin_popcount is a libgcc call.
+constexpr auto kBitsSet = [] {
+  std::array<uint8_t, 256> t{};
+  for (int i = 0; i < 256; ++i) t[i] = static_cast<uint8_t>((i & 1) + ((i >> 1) & 1) + ((i >> 2) & 1) + ((i >> 3) & 1) +
+                                                            ((i >> 4) & 1) + ((i >> 5) & 1) + ((i >> 6) & 1) + ((i >> 7) & 1));
+  return t;
+}();
 
 bool Compare(int c, CompareOp op) {
   switch (op) {
@@ -128,7 +137,7 @@ class RowMatcher {
           for (int k = 0; k < 8; ++k) byte |= static_cast<uint8_t>(match(i + k)) << k;
           if (vb) byte &= vb[i >> 3];
           out[i >> 3] = byte;
-          n += __builtin_popcount(byte);
+          n += kBitsSet[byte];
         }
       }
       for (; i < a.length; ++i) {
