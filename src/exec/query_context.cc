@@ -91,4 +91,28 @@ int QueryContext::threads() const {
   return n == 0 ? 1 : static_cast<int>(n);
 }
 
+void QueryContext::AddRuntimeFilter(const sql::PlanNode* scan, std::shared_ptr<const RuntimeFilter> filter) {
+  std::lock_guard<std::mutex> lock(mu_);
+  runtime_filters_.emplace(scan, std::move(filter));
+}
+
+void QueryContext::RemoveRuntimeFilter(const sql::PlanNode* scan, const RuntimeFilter* filter) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto [b, e] = runtime_filters_.equal_range(scan);
+  for (auto it = b; it != e; ++it) {
+    if (it->second.get() == filter) {
+      runtime_filters_.erase(it);
+      return;
+    }
+  }
+}
+
+std::vector<std::shared_ptr<const RuntimeFilter>> QueryContext::RuntimeFiltersFor(const sql::PlanNode* scan) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::shared_ptr<const RuntimeFilter>> out;
+  auto [b, e] = runtime_filters_.equal_range(scan);
+  for (auto it = b; it != e; ++it) out.push_back(it->second);
+  return out;
+}
+
 }  // namespace tide::exec

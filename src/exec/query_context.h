@@ -21,6 +21,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "base/result.h"
 #include "base/status.h"
@@ -43,6 +44,9 @@ struct ExecSettings {
   int64_t memory_limit = 0;        // bytes for all operators of the query; 0: 60% of RAM
   std::string spill_dir;           // empty: <data dir>/tmp or the system temp dir
   int64_t batch_size = 8192;       // rows per batch operators aim for
+  // Hash joins test a bloom filter of the build keys before the table (join_op.cc); off only
+  // in tests that compare against the plain lookup.
+  bool join_key_filter = true;
 };
 
 class MemoryTracker {
@@ -59,6 +63,19 @@ class MemoryTracker {
   int64_t limit_;
   std::atomic<int64_t> used_{0};
   std::atomic<int64_t> peak_{0};
+};
+
+// A filter a hash join derives from its finished build side for the scan that feeds its probe
+// side (a runtime filter): after its own filters, the scan drops the rows whose join keys
+// cannot match, before any operator above it sees them. Only joins that drop unmatched probe rows (inner, semi, right) make one.
+//
+// Thread-safety: Apply is called from several workers at once.
+class RuntimeFilter {
+ public:
+  virtual ~RuntimeFilter() = default;
+  // Narrows `rows` (ascending indexes into `batch`, the scan's output) to the rows that may
+  // have a match; never drops a row that has one.
+  virtual void Apply(const columnar::RecordBatch& batch, std::vector<int32_t>* rows) const = 0;
 };
 
 class QueryContext {
@@ -90,6 +107,12 @@ class QueryContext {
   // callers of the same subquery wait for the first.
   base::Result<columnar::ArrayPtr> SubqueryResult(const sql::BoundExpr& subquery);
 
+  // Runtime filters for the scan plan node `scan`, registered by a join while its probe side
+  // compiles (and removed after): the scan's compilation takes those present then.
+  void AddRuntimeFilter(const sql::PlanNode* scan, std::shared_ptr<const RuntimeFilter> filter);
+  void RemoveRuntimeFilter(const sql::PlanNode* scan, const RuntimeFilter* filter);
+  std::vector<std::shared_ptr<const RuntimeFilter>> RuntimeFiltersFor(const sql::PlanNode* scan);
+
  private:
   ExecSettings settings_;
   int64_t start_time_micros_;
@@ -100,6 +123,7 @@ class QueryContext {
   std::unique_ptr<base::ThreadPool> pool_;
   std::mutex mu_;
   std::map<const sql::BoundExpr*, std::shared_future<base::Result<columnar::ArrayPtr>>> subqueries_;
+  std::multimap<const sql::PlanNode*, std::shared_ptr<const RuntimeFilter>> runtime_filters_;  // under mu_
 };
 
 }  // namespace tide::exec

@@ -116,16 +116,56 @@ void TakeFixedAny(const uint8_t* src, int64_t src_offset, int w, const int32_t* 
   }
 }
 
+// What one pass over a selection tells every column's take: whether it has -1 entries and
+// whether it is mostly runs of consecutive rows (a filter that keeps most rows), which are
+// then copied run by run instead of row by row.
+struct Selection {
+  bool any_neg = false;
+  bool runs = false;
+  std::vector<int32_t> starts;  // runs: where each maximal run of consecutive rows starts, then n
+};
+
+Selection Inspect(const int32_t* rows, int64_t n) {
+  Selection s;
+  s.any_neg = AnyNegative(rows, n);
+  if (s.any_neg || n < 64) return s;
+  int64_t breaks = 0;  // positions where a run of consecutive rows ends
+  for (int64_t i = 1; i < n; ++i) breaks += rows[i] != rows[i - 1] + 1;
+  // Runs of 16 rows on average or longer: a memcpy per run beats a load per row.
+  s.runs = breaks * 16 <= n;
+  if (s.runs) {
+    s.starts.reserve(breaks + 2);
+    s.starts.push_back(0);
+    for (int64_t i = 1; i < n; ++i) {
+      if (rows[i] != rows[i - 1] + 1) s.starts.push_back(static_cast<int32_t>(i));
+    }
+    s.starts.push_back(static_cast<int32_t>(n));
+  }
+  return s;
+}
+
+// Calls fn(i, j) for each maximal run rows[i..j) of consecutive row indexes.
+template <typename Fn>
+void ForEachRun(const Selection& sel, Fn&& fn) {
+  for (size_t r = 0; r + 1 < sel.starts.size(); ++r) fn(sel.starts[r], sel.starts[r + 1]);
+}
+
+ArrayPtr TakeImpl(const ArrayData& src, const int32_t* rows, int64_t n, const Selection& sel);
+
 }  // namespace
 
-ArrayPtr Take(const ArrayData& src, const int32_t* rows, int64_t n) {
+ArrayPtr Take(const ArrayData& src, const int32_t* rows, int64_t n) { return TakeImpl(src, rows, n, Inspect(rows, n)); }
+
+namespace {
+
+ArrayPtr TakeImpl(const ArrayData& src, const int32_t* rows, int64_t n, const Selection& sel) {
   const TypeId id = src.type->id();
   if (id == TypeId::kNull) return columnar::MakeNullArray(src.type, n);
   auto out = std::make_shared<ArrayData>();
   out->type = src.type;
   out->length = n;
   int64_t nulls = 0;
-  const bool any_neg = AnyNegative(rows, n);
+  const bool any_neg = sel.any_neg;
   BufferPtr validity = TakeValidity(src, rows, n, any_neg, &nulls);
   out->null_count = nulls;
   out->buffers.push_back(validity);
@@ -146,6 +186,25 @@ ArrayPtr Take(const ArrayData& src, const int32_t* rows, int64_t n) {
       auto [offs_buf, offs_mem] = NewBuffer((n + 1) * 4);
       int32_t* offs = reinterpret_cast<int32_t*>(offs_mem);
       int64_t total = 0;
+      if (sel.runs) {
+        // Offsets rebased run by run, then one copy of each run's bytes.
+        ForEachRun(sel, [&](int64_t i, int64_t j) {
+          const int32_t* s0 = so + rows[i];
+          const int32_t base = s0[0];
+          const int32_t at = static_cast<int32_t>(total);
+          for (int64_t k = i; k < j; ++k) offs[k] = s0[k - i] - base + at;
+          total += s0[j - i] - base;
+        });
+        offs[n] = static_cast<int32_t>(total);
+        auto [data_buf, data] = NewBuffer(total);
+        ForEachRun(sel, [&, data = data](int64_t i, int64_t j) {
+          const int32_t len = offs[j] - offs[i];
+          if (len > 0) std::memcpy(data + offs[i], sd + so[rows[i]], len);
+        });
+        out->buffers.push_back(std::move(offs_buf));
+        out->buffers.push_back(std::move(data_buf));
+        return out;
+      }
       if (any_neg) {
         for (int64_t i = 0; i < n; ++i) {
           offs[i] = static_cast<int32_t>(total);
@@ -199,6 +258,14 @@ ArrayPtr Take(const ArrayData& src, const int32_t* rows, int64_t n) {
     default: {
       const int w = src.type->FixedWidth();
       auto [buf, mem] = NewBuffer(static_cast<int64_t>(n) * w);
+      if (sel.runs) {
+        const uint8_t* base = src.buffers[1]->data() + src.offset * w;
+        ForEachRun(sel, [&, mem = mem](int64_t i, int64_t j) {
+          std::memcpy(mem + i * w, base + static_cast<int64_t>(rows[i]) * w, static_cast<size_t>((j - i) * w));
+        });
+        out->buffers.push_back(std::move(buf));
+        return out;
+      }
       TakeFixedAny(src.buffers[1]->data(), src.offset, w, rows, n, any_neg, mem);
       out->buffers.push_back(std::move(buf));
       return out;
@@ -206,10 +273,14 @@ ArrayPtr Take(const ArrayData& src, const int32_t* rows, int64_t n) {
   }
 }
 
+}  // namespace
+
 std::shared_ptr<columnar::RecordBatch> TakeBatch(const columnar::RecordBatch& batch, const std::vector<int32_t>& rows) {
   std::vector<ArrayPtr> cols;
   cols.reserve(batch.num_columns());
-  for (const auto& c : batch.columns()) cols.push_back(Take(*c, rows.data(), static_cast<int64_t>(rows.size())));
+  const int64_t n = static_cast<int64_t>(rows.size());
+  const Selection sel = Inspect(rows.data(), n);
+  for (const auto& c : batch.columns()) cols.push_back(TakeImpl(*c, rows.data(), n, sel));
   return std::make_shared<columnar::RecordBatch>(batch.schema(), std::move(cols), static_cast<int64_t>(rows.size()));
 }
 

@@ -7,7 +7,9 @@
 //      cross join turn it into an inner hash join;
 //   3. join ordering: inner-join graphs are reordered greedily by estimated cardinality
 //      (TableHandle::EstimatedRows, filter selectivity guesses), the smaller side as build
-//      (right) input;
+//      (right) input; a build input may first be joined with the smaller filtered leaves only
+//      it reaches (a bushy plan), and column equalities are closed transitively (a = b and
+//      b = c give a = c) with no equality checked twice (optimizer_joins.cc);
 //   4. projection pruning: every node keeps only the columns something above uses, down to
 //      kScan::scan_columns;
 //   5. sort + limit become top-N (kSort with limit).

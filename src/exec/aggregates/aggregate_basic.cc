@@ -219,24 +219,74 @@ class SumDecimalAgg final : public GroupedAggregate {
     const __int128 mul = Pow10(std::max(0, type_->scale() - in_scale));
     __int128* s = sums_.data();
     uint8_t* st = state_.data();
+    // Every input value is below 10^digits in magnitude: when rows_ + n such values cannot
+    // reach 2^127 the adds need no overflow check (the usual case: sums of DECIMAL(p <= 18)
+    // over fewer than 10^20 rows).
+    // bound_ is an upper bound of every |sum| (the rows added times the largest magnitude
+    // their type or their batch allowed); while it stays below 10^38 < 2^127 no add can
+    // overflow.
+    const int in_digits = a.type->id() == TypeId::kDecimal128 ? a.type->precision() : 20;
+    const double scale_up = std::pow(10.0, std::max(0, type_->scale() - in_scale));
+    double mag = std::pow(10.0, in_digits) * scale_up;
+    if (bound_ + mag * static_cast<double>(n) >= kSafeBound && a.type->id() == TypeId::kDecimal128 && !nulls &&
+        FitsInt64(a, n)) {
+      // A wide type (DECIMAL(38, 6) from a product) holding small values, as TPC-H's charge.
+      mag = 9.3e18 * scale_up;
+    }
+    const bool unchecked = bound_ + mag * static_cast<double>(n) < kSafeBound;
+    bound_ += mag * static_cast<double>(n);
     VisitNumeric(a, [&](const auto* v) {
       using T = std::decay_t<decltype(v[0])>;
       if constexpr (std::is_floating_point_v<T>) {
         return;
       } else {
+        if (unchecked && !nulls) {
+          if (mul == 1) {
+            AddUnchecked<false>(v, g, n, 1, s, st);
+          } else {
+            AddUnchecked<true>(v, g, n, mul, s, st);
+          }
+          return;
+        }
         for (int64_t i = 0; i < n; ++i) {
           const uint32_t gi = g[i];
           if (gi == kSkipRow || (nulls && !a.IsValid(i))) continue;
           __int128 r;
-          if (__builtin_add_overflow(s[gi], static_cast<__int128>(v[i]) * mul, &r)) st[gi] = 2;
+          if (__builtin_add_overflow(s[gi], static_cast<__int128>(v[i]) * mul, &r)) st[gi] |= 2;
           s[gi] = r;
-          if (st[gi] == 0) st[gi] = 1;
+          st[gi] |= 1;
           // Intermediate sums may pass the result precision as long as they stay in 128
           // bits; check at the end (Spark checks the final value).
         }
       }
     });
     return base::Status::OK();
+  }
+  static constexpr double kSafeBound = 1.0e38;
+  // Whether rows [0, n) of a DECIMAL column all fit int64 (no null rows to skip).
+  static bool FitsInt64(const ArrayData& a, int64_t n) {
+    const uint8_t* p = a.buffers[1]->data() + a.offset * 16;
+    uint64_t bad = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      int64_t lo, hi;
+      std::memcpy(&lo, p + i * 16, 8);
+      std::memcpy(&hi, p + i * 16 + 8, 8);
+      bad |= static_cast<uint64_t>(hi ^ (lo >> 63));
+    }
+    return bad == 0;
+  }
+  template <bool kScale, typename T>
+  static void AddUnchecked(const T* v, const uint32_t* g, int64_t n, __int128 mul, __int128* s, uint8_t* st) {
+    for (int64_t i = 0; i < n; ++i) {
+      const uint32_t gi = g[i];
+      if (gi == kSkipRow) continue;
+      if constexpr (kScale) {
+        s[gi] += static_cast<__int128>(v[i]) * mul;
+      } else {
+        s[gi] += static_cast<__int128>(v[i]);
+      }
+      st[gi] |= 1;
+    }
   }
   base::Status Merge(GroupedAggregate& o, const uint32_t* src, const uint32_t* dst, int64_t n) override {
     auto& other = static_cast<SumDecimalAgg&>(o);
@@ -246,10 +296,11 @@ class SumDecimalAgg final : public GroupedAggregate {
       if (other.state_[i] == 0) continue;
       const uint32_t d = mi;
       __int128 r;
-      if (__builtin_add_overflow(sums_[d], other.sums_[i], &r) || other.state_[i] == 2) state_[d] = 2;
+      if (__builtin_add_overflow(sums_[d], other.sums_[i], &r) || (other.state_[i] & 2)) state_[d] |= 2;
       sums_[d] = r;
-      if (state_[d] == 0) state_[d] = 1;
+      state_[d] |= 1;
     }
+    bound_ += other.bound_;
     return base::Status::OK();
   }
   base::Result<ArrayPtr> Finalize(int64_t n) override {
@@ -275,7 +326,8 @@ class SumDecimalAgg final : public GroupedAggregate {
   std::string sql_;
   __int128 limit_;
   std::vector<__int128> sums_;
-  std::vector<uint8_t> state_;  // 0 no value, 1 value, 2 overflow
+  std::vector<uint8_t> state_;  // bit 0: a value was added; bit 1: a 128-bit add overflowed
+  double bound_ = 0;            // >= every |sum| (here and in merged states), see Update
 };
 
 class AvgAgg final : public GroupedAggregate {

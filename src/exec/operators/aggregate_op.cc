@@ -6,6 +6,7 @@
 // the columns the set leaves out replaced by nulls and the grouping id as an extra key.
 #include "columnar/builder.h"
 #include "exec/aggregates/aggregate.h"
+#include "exec/operators/group_key_packing.h"
 #include "exec/operators/hash_table.h"
 #include "exec/operators/operators.h"
 #include "exec/operators/row_codec.h"
@@ -47,6 +48,15 @@ class AggSink final : public LocalSink {
     for (const auto& g : node.group_exprs) {
       TIDE_ASSIGN_OR_RETURN(auto e, ExprEval::Make(g, spec_->ctx));
       group_evals_.push_back(std::move(e));
+    }
+    if (spec_->sets.empty() && !node.group_exprs.empty()) {
+      std::vector<columnar::TypePtr> types;
+      std::vector<bool> nullable;
+      for (const auto& g : node.group_exprs) {
+        types.push_back(g->type);
+        nullable.push_back(g->nullable);
+      }
+      packer_ = GroupKeyPacker::Make(types, nullable);
     }
     for (const auto& call : node.aggregates) {
       AggInput in;
@@ -109,17 +119,21 @@ class AggSink final : public LocalSink {
       }
       std::vector<const ArrayData*> kp;
       for (auto& k : key_cols) kp.push_back(k.get());
-      EncodeRows(kp, n, &enc_);
-      gids_.resize(n);
-      hashes_.resize(n);
-      for (int64_t i = 0; i < n; ++i) {
-        auto key = enc_.row(i);
-        hashes_[i] = HashKeyBytes(key.data(), key.size());
-      }
-      constexpr int64_t kAhead = 16;
-      for (int64_t i = 0; i < n; ++i) {
-        if (i + kAhead < n) Prefetch(hashes_[i + kAhead]);
-        gids_[i] = Lookup(enc_.row(i), hashes_[i]);
+      if (packer_ != nullptr) {
+        PackedGroupIds(kp, n);
+      } else {
+        EncodeRows(kp, n, &enc_);
+        gids_.resize(n);
+        hashes_.resize(n);
+        for (int64_t i = 0; i < n; ++i) {
+          auto key = enc_.row(i);
+          hashes_[i] = HashKeyBytes(key.data(), key.size());
+        }
+        constexpr int64_t kAhead = 16;
+        for (int64_t i = 0; i < n; ++i) {
+          if (i + kAhead < n) Prefetch(hashes_[i + kAhead]);
+          gids_[i] = Lookup(enc_.row(i), hashes_[i]);
+        }
       }
       for (size_t a = 0; a < inputs_.size(); ++a) {
         inputs_[a].state->Resize(num_groups_);
@@ -225,6 +239,49 @@ class AggSink final : public LocalSink {
     std::unique_ptr<GroupedAggregate> state;
   };
 
+  // Group ids of rows [0, n) into gids_ through the packed-key map (group_key_packing.h):
+  // rows it knows skip the row codec; the others are encoded and looked up as usual and
+  // their packed keys remembered. The map holds at most kMaxPackedGroups keys (it is a
+  // cache: bounded memory that stays in cache); once most rows miss it (many distinct
+  // groups) it is dropped for the rest of the input.
+  void PackedGroupIds(const std::vector<const ArrayData*>& kp, int64_t n) {
+    gids_.resize(n);
+    int64_t misses = 0;
+    constexpr int64_t kChunk = 1024;
+    for (int64_t begin = 0; begin < n; begin += kChunk) {
+      const int64_t m = std::min(kChunk, n - begin);
+      packer_->Pack(kp, begin, m, &pkeys_, &pok_);
+      uint32_t* gids = gids_.data() + begin;
+      for (int64_t j = 0; j < m; ++j) {
+        PackedKey k = 0;
+        uint64_t h = 0;
+        if (pok_[j]) {
+          k = pkeys_[j];
+          h = HashPackedKey(k);
+          const uint32_t g = pmap_.Find(k, h);
+          if (g != PackedGroupMap::kAbsent) {
+            gids[j] = g;
+            continue;
+          }
+        }
+        ++misses;
+        row_.clear();
+        for (const ArrayData* c : kp) EncodeValue(*c, begin + j, &row_);
+        const std::string_view key(reinterpret_cast<const char*>(row_.data()), row_.size());
+        const uint32_t g = Lookup(key, HashKeyBytes(row_.data(), row_.size()));
+        gids[j] = g;
+        if (pok_[j] && pmap_.size() < kMaxPackedGroups) pmap_.Insert(k, h, g);
+      }
+    }
+    packed_rows_ += n;
+    packed_misses_ += misses;
+    if (packed_rows_ >= kPackedProbation && packed_misses_ * 2 > packed_rows_) {
+      packer_.reset();
+      pmap_.Clear();
+      std::vector<PackedKey>().swap(pkeys_);
+    }
+  }
+
   int PartitionOfHash(uint64_t h) const { return nparts_ > 1 ? static_cast<int>(h >> (64 - part_bits_)) : 0; }
   void Prefetch(uint64_t h) const { tables_[PartitionOfHash(h)].Prefetch(h); }
 
@@ -245,6 +302,7 @@ class AggSink final : public LocalSink {
     for (auto& t : tables_) bytes += t.MemoryBytes();
     for (auto& gl : globals_) bytes += static_cast<int64_t>(gl.capacity() * 4);
     for (auto& in : inputs_) bytes += in.state->MemoryBytes();
+    bytes += pmap_.MemoryBytes();  // bounded (kMaxPackedGroups); per-batch scratch is not counted, as enc_
     if (bytes > reserved_) {
       if (!spec_->ctx->memory().TryReserve(bytes - reserved_)) {
         spec_->overflow.store(true);
@@ -273,6 +331,16 @@ class AggSink final : public LocalSink {
   std::vector<uint64_t> hashes_;
   std::vector<uint32_t> masked_;
   int64_t reserved_ = 0;
+  // The packed-key path (null when the key types do not pack, or once dropped).
+  static constexpr size_t kMaxPackedGroups = 16384;
+  static constexpr int64_t kPackedProbation = 65536;
+  std::unique_ptr<GroupKeyPacker> packer_;
+  PackedGroupMap pmap_;
+  std::vector<PackedKey> pkeys_;
+  std::vector<uint8_t> pok_;
+  std::vector<uint8_t> row_;
+  int64_t packed_rows_ = 0;
+  int64_t packed_misses_ = 0;
 };
 
 class PlainCollect final : public LocalSink {

@@ -30,6 +30,15 @@ class FilterTransform final : public Transform {
  public:
   std::vector<std::unique_ptr<ExprEval>> evals;
   std::vector<std::vector<int>> reads;  // per conjunct: the input columns it reads
+  // A scan's runtime filters (query_context.h), applied after the conjuncts, before the
+  // batch is taken to the selection. One that keeps most rows it sees is dropped.
+  struct Runtime {
+    std::shared_ptr<const RuntimeFilter> filter;
+    int64_t seen = 0;
+    int64_t kept = 0;
+    bool on = true;
+  };
+  std::vector<Runtime> runtime;
 
   // Conjunct by conjunct, each over the rows the previous ones kept. The selection is kept
   // as row indexes into the input batch; a conjunct gets only the columns it reads taken
@@ -66,19 +75,38 @@ class FilterTransform final : public Transform {
       all = false;
       ++version;
     }
+    for (auto& rf : runtime) {
+      if (!rf.on) continue;
+      if (all) {
+        sel_.resize(batch->num_rows());
+        for (int32_t i = 0; i < static_cast<int32_t>(sel_.size()); ++i) sel_[i] = i;
+      }
+      const int64_t before = static_cast<int64_t>(sel_.size());
+      rf.filter->Apply(*batch, &sel_);
+      const int64_t after = static_cast<int64_t>(sel_.size());
+      rf.seen += before;
+      rf.kept += after;
+      if (rf.seen >= kRuntimeSample && rf.kept * 2 > rf.seen) rf.on = false;
+      if (after == 0) return base::Status::OK();
+      all = all && after == batch->num_rows();
+    }
     if (all) return emit(std::move(batch));
     return emit(TakeBatch(*batch, sel_));
   }
 
  private:
+  // Rows a runtime filter sees before it must have shown that it drops most of them.
+  static constexpr int64_t kRuntimeSample = 1 << 17;
   std::vector<int32_t> sel_;
   std::vector<ArrayPtr> taken_;
   std::vector<int> taken_at_;
 };
 
-TransformFactory FilterFactory(std::vector<sql::BoundExprPtr> preds, QueryContext* ctx) {
-  return [preds = std::move(preds), ctx]() -> base::Result<std::unique_ptr<Transform>> {
+TransformFactory FilterFactory(std::vector<sql::BoundExprPtr> preds, QueryContext* ctx,
+                               std::vector<std::shared_ptr<const RuntimeFilter>> runtime = {}) {
+  return [preds = std::move(preds), ctx, runtime = std::move(runtime)]() -> base::Result<std::unique_ptr<Transform>> {
     auto t = std::make_unique<FilterTransform>();
+    for (const auto& f : runtime) t->runtime.push_back({f});
     for (const auto& p : preds) {
       TIDE_ASSIGN_OR_RETURN(auto e, ExprEval::Make(p, ctx));
       t->evals.push_back(std::move(e));
@@ -163,7 +191,10 @@ base::Result<Stream> CompileScan(Compiler& c, const sql::PlanNode& node) {
       return emit(std::move(b));
     });
   };
-  if (!node.scan_filters.empty()) st.transforms.push_back(FilterFactory(node.scan_filters, c.ctx()));
+  auto runtime = c.ctx()->RuntimeFiltersFor(&node);
+  if (!node.scan_filters.empty() || !runtime.empty()) {
+    st.transforms.push_back(FilterFactory(node.scan_filters, c.ctx(), std::move(runtime)));
+  }
   return st;
 }
 
