@@ -386,6 +386,37 @@ PlanPtr ReorderTree(const PlanPtr& root) {
   return g.Build(root);
 }
 
+// A hash join builds its right input. A LEFT join whose preserved (left) input is much
+// smaller than the other is better run as a RIGHT join with the inputs swapped: the small side
+// is built, the large one streams through the probe (TPC-H Q13: 150 000 customers built
+// instead of 1.5 million orders), and a projection restores the column order.
+PlanPtr BuildOnSmallerSide(const PlanPtr& node) {
+  if (node->kind != PlanKind::kJoin || node->join_type != PlanJoinType::kLeft || node->left_keys.empty()) return node;
+  const double left_rows = EstimateRows(*node->children[0]);
+  const double right_rows = EstimateRows(*node->children[1]);
+  if (!(left_rows * 4 < right_rows)) return node;
+  const int lw = node->children[0]->schema->num_fields();
+  const int rw = node->children[1]->schema->num_fields();
+  BoundExprPtr condition;
+  if (node->condition) {
+    std::vector<int> map(lw + rw);
+    for (int i = 0; i < lw; ++i) map[i] = rw + i;
+    for (int i = 0; i < rw; ++i) map[lw + i] = i;
+    condition = planutil::RemapColumns(node->condition, map);
+  }
+  PlanPtr swapped = planutil::MakeJoin(PlanJoinType::kRight, node->children[1], node->children[0], node->right_keys,
+                                       node->left_keys, node->null_safe, condition);
+  std::vector<BoundExprPtr> exprs;
+  std::vector<std::string> names;
+  for (int i = 0; i < lw + rw; ++i) {
+    const int from = i < lw ? rw + i : i - lw;
+    const auto& f = swapped->schema->field(from);
+    exprs.push_back(MakeColumn(from, f->type(), f->nullable(), node->schema->field(i)->name()));
+    names.push_back(node->schema->field(i)->name());
+  }
+  return planutil::MakeProject(swapped, std::move(exprs), std::move(names));
+}
+
 PlanPtr Reorder(const PlanPtr& node) {
   if (IsInnerLike(*node)) return ReorderTree(node);
   std::vector<PlanPtr> children;
@@ -394,8 +425,8 @@ PlanPtr Reorder(const PlanPtr& node) {
     children.push_back(Reorder(c));
     changed |= children.back() != c;
   }
-  if (!changed) return node;
-  return planutil::WithChildren(*node, std::move(children));
+  PlanPtr out = changed ? planutil::WithChildren(*node, std::move(children)) : node;
+  return BuildOnSmallerSide(out);
 }
 
 }  // namespace

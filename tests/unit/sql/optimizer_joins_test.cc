@@ -171,3 +171,34 @@ TEST_F(JoinOrderTest, LongChainsAndCliquesPlan) {
 
 }  // namespace
 }  // namespace tide::sql
+
+namespace tide::sql {
+namespace {
+
+// Q13: customer LEFT JOIN orders. The preserved side is ten times smaller, so the join runs as
+// a RIGHT join building customer; a projection keeps customer's columns first.
+TEST_F(JoinOrderTest, LeftJoinBuildsTheMuchSmallerPreservedSide) {
+  PlanPtr p = Opt(
+      "SELECT c_custkey, o_orderkey, o_comment FROM customer LEFT OUTER JOIN orders ON c_custkey = o_custkey "
+      "AND o_comment NOT LIKE '%special%requests%'");
+  ASSERT_TRUE(p);
+  const std::string all = PlanToString(*p);
+  const PlanNode* j = FindJoin(*p, "o_custkey = c_custkey");
+  ASSERT_TRUE(j) << all;
+  EXPECT_EQ(j->join_type, PlanJoinType::kRight) << all;
+  EXPECT_TRUE(Has(PlanToString(*SkipProjects(j->children[0].get())), "Scan orders")) << all;
+  EXPECT_TRUE(Has(PlanToString(*SkipProjects(j->children[1].get())), "Scan customer")) << all;
+  ASSERT_EQ(p->schema->num_fields(), 3);
+  EXPECT_EQ(p->schema->field(0)->name(), "c_custkey");
+  EXPECT_TRUE(p->schema->field(1)->nullable()) << all;  // null-extended orders columns
+
+  // The other way round (orders preserved, customer small) stays a LEFT join building customer.
+  PlanPtr q = Opt("SELECT o_orderkey, c_name FROM orders LEFT JOIN customer ON c_custkey = o_custkey");
+  ASSERT_TRUE(q);
+  const PlanNode* k = FindJoin(*q, "o_custkey = c_custkey");
+  ASSERT_TRUE(k) << PlanToString(*q);
+  EXPECT_EQ(k->join_type, PlanJoinType::kLeft) << PlanToString(*q);
+}
+
+}  // namespace
+}  // namespace tide::sql
