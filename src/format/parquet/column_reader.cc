@@ -6,6 +6,7 @@
 #include <zstd.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <array>
 #include <cmath>
 #include <cstring>
@@ -1144,7 +1145,8 @@ class ChunkReader {
   // A flat page of PLAIN fixed-width values that need no conversion, read whole into out_:
   // decompressed straight into out_->fixed, where its values already are the column's bytes (no
   // copy out of a decompression buffer). A page's levels stay in front of its values: as
-  // out_->fixed_offset for the chunk's first page, else the values are moved down over them
+  // out_->fixed_offset for the chunk's first page when that keeps the values aligned, else the
+  // values are moved down over them
   // (required columns have none). *used = false when the page does not qualify (other codecs,
   // encodings or types; a block whose header contradicts the page): the general path takes it.
   Status DirectPlain(const PageHeader& h, std::span<const uint8_t> payload, int64_t n, bool* used) {
@@ -1206,7 +1208,9 @@ class ChunkReader {
     }
     const size_t lv = static_cast<size_t>(p - (f.data() + base));
     const size_t bytes = static_cast<size_t>(non_null) * w;
-    if (lv > 0 && base == 0) {
+    // The values stay behind the levels only where that keeps them aligned for their type
+    // (the vector's storage is malloc-aligned); otherwise they move down, as on later pages.
+    if (lv > 0 && base == 0 && lv % alignof(std::max_align_t) == 0) {
       out_->fixed_offset = lv;
       f.resize(lv + bytes);
     } else {
