@@ -14,41 +14,11 @@ using namespace std::string_literals;
 using internal::GroupKeyPacker;
 using internal::PackedKey;
 
-ArrayPtr I32(const std::vector<std::optional<int32_t>>& v, TypePtr type = columnar::Int32()) {
-  columnar::Int32Builder b(std::move(type));
-  for (auto x : v) {
-    if (x) {
-      b.Append(*x);
-    } else {
-      b.AppendNull();
-    }
-  }
-  return b.Finish();
-}
-
 ArrayPtr Dec(const std::vector<std::optional<__int128>>& v, int p, int s) {
-  columnar::Decimal128Builder b(columnar::Decimal(p, s));
-  for (auto x : v) {
-    if (x) {
-      b.Append(*x);
-    } else {
-      b.AppendNull();
-    }
-  }
-  return b.Finish();
+  return BuildColumn<columnar::Decimal128Builder>(v, columnar::Decimal(p, s));
 }
 
-ArrayPtr Bools(const std::vector<std::optional<bool>>& v) {
-  columnar::BooleanBuilder b;
-  for (auto x : v) {
-    if (x) {
-      b.Append(*x);
-    } else {
-      b.AppendNull();
-    }
-  }
-  return b.Finish();
-}
+ArrayPtr Bools(const std::vector<std::optional<bool>>& v) { return BuildColumn<columnar::BooleanBuilder>(v); }
 
 TEST(GroupKeyPacking, WhichTypesPack) {
   using columnar::Int64;

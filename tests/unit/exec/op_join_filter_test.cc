@@ -20,16 +20,7 @@ RunResult RunJoinPlan(const PlanPtr& plan, bool key_filter, int threads) {
   ExecSettings s;
   s.threads = threads;
   s.join_key_filter = key_filter;
-  QueryContext ctx(s);
-  RunResult r;
-  auto out = CollectPlan(plan, &ctx, &r.stats);
-  if (!out.ok()) {
-    r.status = out.status();
-    return r;
-  }
-  for (const auto& b : *out) {
-    for (int64_t i = 0; i < b->num_rows(); ++i) r.rows.push_back(columnar::RowToJson(*b, i));
-  }
+  RunResult r = RunPlan(plan, s);
   std::sort(r.rows.begin(), r.rows.end());
   return r;
 }

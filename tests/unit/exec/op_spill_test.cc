@@ -206,18 +206,6 @@ TEST(OpSpill, GroupedAggregationOverASpillingJoin) {
   }
 }
 
-ArrayPtr I32Col(const std::vector<std::optional<int32_t>>& v) {
-  columnar::Int32Builder b(columnar::Int32());
-  for (auto x : v) {
-    if (x) {
-      b.Append(*x);
-    } else {
-      b.AppendNull();
-    }
-  }
-  return b.Finish();
-}
-
 // Join keys of two fixed-width columns (the packed-key fast path) and a nullable key.
 TEST(OpSpill, TwoColumnFixedWidthJoinKeys) {
   std::vector<std::optional<int64_t>> a1, a2, b1;
@@ -228,8 +216,8 @@ TEST(OpSpill, TwoColumnFixedWidthJoinKeys) {
     b1.push_back(i % 89);
     b3.push_back(static_cast<int32_t>(i % 11));
   }
-  auto l = Scan(Table({"x", "y"}, {I64(a1), I32Col(a3)}, 1000));
-  auto r = Scan(Table({"x", "y"}, {I64(b1), I32Col(b3)}, 1000));
+  auto l = Scan(Table({"x", "y"}, {I64(a1), I32(a3)}, 1000));
+  auto r = Scan(Table({"x", "y"}, {I64(b1), I32(b3)}, 1000));
   auto join = Join(l, r, sql::PlanJoinType::kInner, {Col(l, 0), Col(l, 1)}, {Col(r, 0), Col(r, 1)});
   auto res = RunPlan(join, 2);
   ASSERT_TRUE(res.status.ok()) << res.status.ToString();

@@ -66,30 +66,10 @@ class MemTable final : public ScanTable {
   mutable std::atomic<int64_t> reads_{0};
 };
 
-inline ArrayPtr I64(const std::vector<std::optional<int64_t>>& v) {
-  columnar::Int64Builder b(columnar::Int64());
-  for (auto x : v) {
-    if (x) {
-      b.Append(*x);
-    } else {
-      b.AppendNull();
-    }
-  }
-  return b.Finish();
-}
-inline ArrayPtr F64(const std::vector<std::optional<double>>& v) {
-  columnar::Float64Builder b(columnar::Float64());
-  for (auto x : v) {
-    if (x) {
-      b.Append(*x);
-    } else {
-      b.AppendNull();
-    }
-  }
-  return b.Finish();
-}
-inline ArrayPtr Str(const std::vector<std::optional<std::string>>& v) {
-  columnar::BinaryBuilder b(columnar::Utf8());
+// A column from optional values (nullopt: null), through `Builder` made from `type_args`.
+template <typename Builder, typename V, typename... TypeArgs>
+ArrayPtr BuildColumn(const std::vector<std::optional<V>>& v, TypeArgs&&... type_args) {
+  Builder b(std::forward<TypeArgs>(type_args)...);
   for (const auto& x : v) {
     if (x) {
       b.Append(*x);
@@ -98,6 +78,18 @@ inline ArrayPtr Str(const std::vector<std::optional<std::string>>& v) {
     }
   }
   return b.Finish();
+}
+inline ArrayPtr I32(const std::vector<std::optional<int32_t>>& v, columnar::TypePtr type = columnar::Int32()) {
+  return BuildColumn<columnar::Int32Builder>(v, std::move(type));
+}
+inline ArrayPtr I64(const std::vector<std::optional<int64_t>>& v) {
+  return BuildColumn<columnar::Int64Builder>(v, columnar::Int64());
+}
+inline ArrayPtr F64(const std::vector<std::optional<double>>& v) {
+  return BuildColumn<columnar::Float64Builder>(v, columnar::Float64());
+}
+inline ArrayPtr Str(const std::vector<std::optional<std::string>>& v) {
+  return BuildColumn<columnar::BinaryBuilder>(v, columnar::Utf8());
 }
 
 inline std::shared_ptr<const columnar::Schema> SchemaOf(const std::vector<std::string>& names,
@@ -254,11 +246,7 @@ struct RunResult {
   ExecStats stats;
 };
 
-inline RunResult RunPlan(const PlanPtr& plan, int threads = 1, int64_t memory_limit = 0, int64_t batch_size = 8192) {
-  ExecSettings s;
-  s.threads = threads;
-  s.memory_limit = memory_limit;
-  s.batch_size = batch_size;
+inline RunResult RunPlan(const PlanPtr& plan, const ExecSettings& s) {
   QueryContext ctx(s);
   RunResult r;
   auto out = CollectPlan(plan, &ctx, &r.stats);
@@ -270,6 +258,14 @@ inline RunResult RunPlan(const PlanPtr& plan, int threads = 1, int64_t memory_li
     for (int64_t i = 0; i < b->num_rows(); ++i) r.rows.push_back(columnar::RowToJson(*b, i));
   }
   return r;
+}
+
+inline RunResult RunPlan(const PlanPtr& plan, int threads = 1, int64_t memory_limit = 0, int64_t batch_size = 8192) {
+  ExecSettings s;
+  s.threads = threads;
+  s.memory_limit = memory_limit;
+  s.batch_size = batch_size;
+  return RunPlan(plan, s);
 }
 
 inline std::vector<std::string> Sorted(std::vector<std::string> v) {
