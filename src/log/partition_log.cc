@@ -253,14 +253,20 @@ void PartitionLog::UpdateLastStableLocked() {
 
 base::Result<AppendResult> PartitionLog::Append(std::span<const uint8_t> input, const AppendOptions& options,
                                                 AppendError* error) {
+  TIDE_ASSIGN_OR_RETURN(ValidatedBatches validated, Validate(input, error));
+  return Append(validated, options, error);
+}
+
+base::Result<ValidatedBatches> PartitionLog::Validate(std::span<const uint8_t> input, AppendError* error) const {
   if (error) *error = AppendError::kNone;
   LogConfig cfg = config();
   if (input.empty()) {
     return Refuse(error, AppendError::kInvalidRecord, Status::InvalidArgument(Name() + ": produce with no records"));
   }
-  // Validate the framing of every batch before taking the lock, in place: the request's bytes
-  // are never copied; the fields the broker stamps are written from small headers (below).
-  std::vector<BatchView> batches;
+  // The framing of every batch is checked in place: the request's bytes are never copied; the
+  // fields the broker stamps are written from small headers (see Append).
+  ValidatedBatches validated;
+  std::vector<BatchView>& batches = validated.batches;
   {
     BatchReader reader(input, /*verify_crc=*/true);
     BatchView batch;
@@ -318,7 +324,17 @@ base::Result<AppendResult> PartitionLog::Append(std::span<const uint8_t> input, 
                                        " of " + std::to_string(input.size())));
     }
   }
+  return validated;
+}
 
+base::Result<AppendResult> PartitionLog::Append(const ValidatedBatches& validated, const AppendOptions& options,
+                                                AppendError* error) {
+  if (error) *error = AppendError::kNone;
+  const std::vector<BatchView>& batches = validated.batches;
+  if (batches.empty()) {
+    return Refuse(error, AppendError::kInvalidRecord, Status::InvalidArgument(Name() + ": produce with no records"));
+  }
+  LogConfig cfg = config();
   std::lock_guard lock(append_mu_);
   if (closed_) return Refuse(error, AppendError::kStorageError, Status::Unavailable(Name() + ": log is closed"));
   int64_t now = Now(options.now_ms);

@@ -94,6 +94,12 @@ struct TimestampOffset {
   int64_t timestamp = -1;
 };
 
+// One request's batches for a partition, checked by PartitionLog::Validate: views into the
+// caller's bytes, in order.
+struct ValidatedBatches {
+  std::vector<BatchView> batches;
+};
+
 struct PartitionLogOptions {
   std::string dir;        // the partition directory (created if missing)
   std::string topic;      // for messages
@@ -116,7 +122,21 @@ class PartitionLog {
   // not copied: the stamped fields are written from separate headers in the same pwritev
   // (LogAppendTime topics, whose batches change under the CRC, copy them). The caller may
   // call this from any thread (the broker runs it on its append thread).
+  // Same as Validate followed by Append(ValidatedBatches).
   base::Result<AppendResult> Append(std::span<const uint8_t> batches, const AppendOptions& options = {},
+                                    AppendError* error = nullptr);
+
+  // The checks of an append that need no log state: the framing and CRC32C of every batch,
+  // max.message.bytes, the record-count fields, no control batches from clients, a producer id
+  // on transactional batches, and a key on every record of a compacted topic (against the
+  // config of this moment). Thread-safe, and runs without the append lock, so a caller can
+  // check a request where its bytes are still in the CPU cache (the broker does so on its
+  // network thread) and leave only the write for Append. The result views `batches`, which
+  // must stay alive and unchanged until the Append that takes it returns.
+  base::Result<ValidatedBatches> Validate(std::span<const uint8_t> batches, AppendError* error = nullptr) const;
+  // Appends batches that Validate accepted (for this log): producer sequence and epoch checks,
+  // offsets, the write. Errors as for Append.
+  base::Result<AppendResult> Append(const ValidatedBatches& batches, const AppendOptions& options = {},
                                     AppendError* error = nullptr);
 
   // Writes a transaction marker for `producer_id` (a control batch). A stale epoch is refused

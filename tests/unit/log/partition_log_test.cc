@@ -164,6 +164,66 @@ TEST_F(PartitionLogTest, RejectsBadInputWithKafkaErrors) {
   EXPECT_EQ(err, AppendError::kNone);
 }
 
+// Validate does every check that needs no log state, without storing anything; Append of its
+// result then does the stateful part (offsets, sequences) exactly like Append of the bytes.
+TEST_F(PartitionLogTest, ValidateThenAppendSplitsTheChecksFromTheWrite) {
+  LogConfig cfg;
+  cfg.max_message_bytes = 500;
+  auto log = OpenLog(cfg);
+  AppendError err = AppendError::kNone;
+  auto good = MakeBatch(2, now_);
+  auto corrupt = good;
+  corrupt.back() ^= 0xFF;
+  auto checked_corrupt = log->Validate(corrupt, &err);
+  EXPECT_TRUE(checked_corrupt.status().IsCorruption()) << checked_corrupt.status().ToString();
+  EXPECT_EQ(err, AppendError::kCorruptMessage);
+  EXPECT_FALSE(log->Validate(MakeBatch(50, now_), &err).ok());
+  EXPECT_EQ(err, AppendError::kMessageTooLarge);
+  EXPECT_FALSE(log->Validate({}, &err).ok());
+  EXPECT_EQ(err, AppendError::kInvalidRecord);
+  std::vector<uint8_t> control;
+  ASSERT_TRUE(BuildControlBatch(0, 1, 0, ControlRecord{}, now_, &control).ok());
+  EXPECT_FALSE(log->Validate(control, &err).ok());
+  EXPECT_EQ(err, AppendError::kInvalidRecord);
+  EXPECT_EQ(log->log_end_offset(), 0);  // checking stores nothing
+
+  // Two requests checked before either is appended (as the broker's network thread does while
+  // the append thread is busy): offsets follow the append order.
+  auto first = MakeBatch(2, now_), second = MakeBatch(3, now_);
+  auto checked_first = log->Validate(first, &err);
+  auto checked_second = log->Validate(second, &err);
+  ASSERT_TRUE(checked_first.ok() && checked_second.ok());
+  EXPECT_EQ(checked_first->batches.size(), 1u);
+  auto r2 = log->Append(*checked_second, {}, &err);
+  ASSERT_TRUE(r2.ok()) << r2.status().ToString();
+  EXPECT_EQ(r2->base_offset, 0);
+  auto r1 = log->Append(*checked_first, {}, &err);
+  ASSERT_TRUE(r1.ok());
+  EXPECT_EQ(r1->base_offset, 3);
+  EXPECT_EQ(ReadAll(*log).size(), 5u);
+  // An empty set of batches is refused, not appended.
+  EXPECT_FALSE(log->Append(ValidatedBatches{}, {}, &err).ok());
+  EXPECT_EQ(err, AppendError::kInvalidRecord);
+
+  // Sequence checks stay with Append: a retried idempotent batch, checked twice, is stored once.
+  BatchBuildOptions opt;
+  opt.producer_id = 7;
+  opt.producer_epoch = 0;
+  opt.base_sequence = 0;
+  auto idem = MakeBatch(2, now_, opt);
+  auto once = log->Validate(idem, &err);
+  auto again = log->Validate(idem, &err);
+  ASSERT_TRUE(once.ok() && again.ok());
+  auto stored = log->Append(*once, {}, &err);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_FALSE(stored->duplicate);
+  auto retried = log->Append(*again, {}, &err);
+  ASSERT_TRUE(retried.ok());
+  EXPECT_TRUE(retried->duplicate);
+  EXPECT_EQ(retried->base_offset, stored->base_offset);
+  EXPECT_EQ(log->log_end_offset(), 7);
+}
+
 TEST_F(PartitionLogTest, MultipleBatchesInOneRequest) {
   auto log = OpenLog();
   auto a = MakeBatch(2, now_), b = MakeBatch(5, now_);
