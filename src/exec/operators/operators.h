@@ -44,9 +44,9 @@ base::Result<Stream> CompileSort(Compiler& c, const sql::PlanNode& node);
 base::Result<Stream> CompileWindow(Compiler& c, const sql::PlanNode& node);
 
 // Sorting helpers shared by sort and window: a stable permutation of rows [0, n) of `keys`
-// (one column per key).
+// (one column per key). With `ctx`, a large sort runs on the query's threads (same result).
 std::vector<int32_t> SortPermutation(const std::vector<columnar::ArrayPtr>& keys,
-                                     const std::vector<sql::SortKey>& spec, int64_t n);
+                                     const std::vector<sql::SortKey>& spec, int64_t n, QueryContext* ctx = nullptr);
 // Compares row i and row j of the sort key columns under `spec`.
 int CompareSortRows(const std::vector<columnar::ArrayPtr>& keys, const std::vector<sql::SortKey>& spec, int64_t i,
                     int64_t j);

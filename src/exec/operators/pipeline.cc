@@ -100,6 +100,31 @@ struct HelperGate {
 
 }  // namespace
 
+void RunWithHelpers(QueryContext* ctx, int helpers, const std::function<void(bool on_caller)>& work) {
+  auto gate = std::make_shared<HelperGate>();
+  if (helpers > 0) {
+    auto& pool = ctx->pool();
+    for (int h = 0; h < helpers; ++h) {
+      const std::function<void(bool)>* wp = &work;
+      pool.Post([gate, wp] {
+        {
+          std::lock_guard<std::mutex> lock(gate->mu);
+          if (gate->closed) return;
+          ++gate->started;
+        }
+        (*wp)(false);
+        std::lock_guard<std::mutex> lock(gate->mu);
+        ++gate->finished;
+        gate->cv.notify_all();
+      });
+    }
+  }
+  work(true);
+  std::unique_lock<std::mutex> lock(gate->mu);
+  gate->closed = true;
+  gate->cv.wait(lock, [&] { return gate->finished == gate->started; });
+}
+
 base::Result<std::vector<std::unique_ptr<LocalSink>>> RunStream(const Stream& stream, QueryContext* ctx,
                                                                 const SinkFactory& make_sink) {
   RunState state;
@@ -111,30 +136,7 @@ base::Result<std::vector<std::unique_ptr<LocalSink>>> RunStream(const Stream& st
     const int64_t t = ctx->threads();
     helpers = static_cast<int>(std::max<int64_t>(0, std::min<int64_t>(t - 1, stream.source.num_tasks - 1)));
   }
-  auto gate = std::make_shared<HelperGate>();
-  if (helpers > 0) {
-    auto& pool = ctx->pool();
-    for (int h = 0; h < helpers; ++h) {
-      RunState* sp = &state;
-      pool.Post([gate, sp] {
-        {
-          std::lock_guard<std::mutex> lock(gate->mu);
-          if (gate->closed) return;
-          ++gate->started;
-        }
-        sp->Work(false);
-        std::lock_guard<std::mutex> lock(gate->mu);
-        ++gate->finished;
-        gate->cv.notify_all();
-      });
-    }
-  }
-  state.Work(stream.ordered);
-  {
-    std::unique_lock<std::mutex> lock(gate->mu);
-    gate->closed = true;
-    gate->cv.wait(lock, [&] { return gate->finished == gate->started; });
-  }
+  RunWithHelpers(ctx, helpers, [&](bool on_caller) { state.Work(on_caller && stream.ordered); });
   if (!state.error.ok()) return state.error;
   return std::move(state.sinks);
 }

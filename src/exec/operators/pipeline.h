@@ -67,6 +67,13 @@ class LocalSink {
 };
 using SinkFactory = std::function<base::Result<std::unique_ptr<LocalSink>>()>;
 
+// Runs `work` on the calling thread and on up to `helpers` of the query's pool threads at
+// once; returns when every call that started has returned. A helper that gets no thread before
+// the caller's own call returns is skipped, so this cannot deadlock when called from inside a
+// worker (nested pipelines, a sort inside a sink): `work` must claim its share dynamically (loop
+// taking the next piece until none is left) and never count on a helper running.
+void RunWithHelpers(QueryContext* ctx, int helpers, const std::function<void(bool on_caller)>& work);
+
 // Runs `stream` to completion; returns the sinks the workers created (one per worker that
 // saw data, at least one).
 base::Result<std::vector<std::unique_ptr<LocalSink>>> RunStream(const Stream& stream, QueryContext* ctx,

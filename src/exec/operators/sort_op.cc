@@ -6,6 +6,8 @@
 // Past the memory limit a worker sorts what it holds into a run written to a spill file; the
 // runs (and what stayed in memory) are then merged k-way while the output streams out.
 #include <algorithm>
+#include <atomic>
+#include <functional>
 #include <numeric>
 
 #include "columnar/builder.h"
@@ -48,15 +50,66 @@ int CompareSortRows(const std::vector<ArrayPtr>& keys, const std::vector<sql::So
 
 namespace {
 
+// Below this many rows a sort stays on the calling thread: splitting costs more than it saves.
+constexpr int64_t kParallelSortMinRows = 1 << 16;
+
+// Stable sort of `perm` by `less`. With a query context and enough rows, the permutation is cut
+// into one slice per worker, the slices are sorted at once on the query's threads, and sorted
+// neighbours are merged pairwise (also in parallel) until one run is left. Each slice holds a
+// contiguous range of the input order and std::merge takes from the left run on ties, so the
+// result is the same permutation the sequential stable sort gives.
+template <typename Less>
+void StableSortPermutation(std::vector<int32_t>* perm, const Less& less, QueryContext* ctx) {
+  const int64_t n = static_cast<int64_t>(perm->size());
+  const int64_t slices = ctx == nullptr ? 1 : std::min<int64_t>(ctx->threads(), n / (kParallelSortMinRows / 2));
+  if (n < kParallelSortMinRows || slices < 2) {
+    std::stable_sort(perm->begin(), perm->end(), less);
+    return;
+  }
+  // Run boundaries: run r is [bounds[r], bounds[r + 1]).
+  std::vector<int64_t> bounds;
+  for (int64_t r = 0; r <= slices; ++r) bounds.push_back(n * r / slices);
+  auto for_each_piece = [&](int64_t pieces, const std::function<void(int64_t)>& fn) {
+    std::atomic<int64_t> next{0};
+    RunWithHelpers(ctx, static_cast<int>(pieces - 1), [&](bool) {
+      for (int64_t i = next++; i < pieces; i = next++) fn(i);
+    });
+  };
+  for_each_piece(slices, [&](int64_t r) {
+    std::stable_sort(perm->begin() + bounds[r], perm->begin() + bounds[r + 1], less);
+  });
+  std::vector<int32_t> scratch(perm->size());
+  std::vector<int32_t>* from = perm;
+  std::vector<int32_t>* to = &scratch;
+  while (bounds.size() > 2) {
+    const int64_t runs = static_cast<int64_t>(bounds.size()) - 1;
+    const int64_t pairs = runs / 2;
+    for_each_piece((runs + 1) / 2, [&](int64_t p) {
+      const int64_t lo = bounds[2 * p], mid = bounds[std::min(2 * p + 1, runs)], hi = bounds[std::min(2 * p + 2, runs)];
+      if (p < pairs) {
+        std::merge(from->begin() + lo, from->begin() + mid, from->begin() + mid, from->begin() + hi, to->begin() + lo, less);
+      } else {  // the odd run out moves over as it is
+        std::copy(from->begin() + lo, from->begin() + mid, to->begin() + lo);
+      }
+    });
+    std::vector<int64_t> merged;
+    for (int64_t r = 0; r <= runs; r += 2) merged.push_back(bounds[r]);
+    if (merged.back() != n) merged.push_back(n);
+    bounds = std::move(merged);
+    std::swap(from, to);
+  }
+  if (from != perm) *perm = std::move(*from);
+}
+
 // Typed comparison of one fixed-width key without nulls (the common case), to keep the sort's
 // inner loop free of the type switch.
 template <typename T>
-bool SortByOneKey(const ArrayData& a, bool asc, std::vector<int32_t>* perm) {
+bool SortByOneKey(const ArrayData& a, bool asc, std::vector<int32_t>* perm, QueryContext* ctx) {
   const T* v = a.buffers[1]->as<T>() + a.offset;
   if (asc) {
-    std::stable_sort(perm->begin(), perm->end(), [v](int32_t x, int32_t y) { return v[x] < v[y]; });
+    StableSortPermutation(perm, [v](int32_t x, int32_t y) { return v[x] < v[y]; }, ctx);
   } else {
-    std::stable_sort(perm->begin(), perm->end(), [v](int32_t x, int32_t y) { return v[y] < v[x]; });
+    StableSortPermutation(perm, [v](int32_t x, int32_t y) { return v[y] < v[x]; }, ctx);
   }
   return true;
 }
@@ -64,7 +117,7 @@ bool SortByOneKey(const ArrayData& a, bool asc, std::vector<int32_t>* perm) {
 }  // namespace
 
 std::vector<int32_t> SortPermutation(const std::vector<ArrayPtr>& keys, const std::vector<sql::SortKey>& spec,
-                                     int64_t n) {
+                                     int64_t n, QueryContext* ctx) {
   std::vector<int32_t> perm(n);
   std::iota(perm.begin(), perm.end(), 0);
   if (keys.empty()) return perm;
@@ -73,15 +126,15 @@ std::vector<int32_t> SortPermutation(const std::vector<ArrayPtr>& keys, const st
     const bool asc = spec[0].ascending;
     switch (a.type->id()) {
       case columnar::TypeId::kInt32:
-      case columnar::TypeId::kDate32: SortByOneKey<int32_t>(a, asc, &perm); return perm;
+      case columnar::TypeId::kDate32: SortByOneKey<int32_t>(a, asc, &perm, ctx); return perm;
       case columnar::TypeId::kInt64:
-      case columnar::TypeId::kTimestamp: SortByOneKey<int64_t>(a, asc, &perm); return perm;
-      case columnar::TypeId::kDecimal128: SortByOneKey<__int128>(a, asc, &perm); return perm;
+      case columnar::TypeId::kTimestamp: SortByOneKey<int64_t>(a, asc, &perm, ctx); return perm;
+      case columnar::TypeId::kDecimal128: SortByOneKey<__int128>(a, asc, &perm, ctx); return perm;
       default: break;
     }
   }
-  std::stable_sort(perm.begin(), perm.end(),
-                   [&](int32_t x, int32_t y) { return CompareSortRows(keys, spec, x, y) < 0; });
+  StableSortPermutation(
+      &perm, [&](int32_t x, int32_t y) { return CompareSortRows(keys, spec, x, y) < 0; }, ctx);
   return perm;
 }
 
@@ -162,7 +215,7 @@ class SortSink final : public LocalSink {
       });
       perm.resize(keep);
     } else {
-      perm = SortPermutation(keys, node.sort_keys, n);
+      perm = SortPermutation(keys, node.sort_keys, n, ctx);
     }
     return TakeBatch(*all, perm);
   }

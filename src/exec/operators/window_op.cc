@@ -534,7 +534,7 @@ base::Result<BatchPtr> ComputeWindow(QueryContext* ctx, const sql::PlanNode& nod
     keys.push_back(std::move(col));
     spec.push_back(o);
   }
-  std::vector<int32_t> perm = SortPermutation(keys, spec, n);
+  std::vector<int32_t> perm = SortPermutation(keys, spec, n, ctx);
   BatchPtr sorted = TakeBatch(*all, perm);
   all.reset();
   std::vector<ArrayPtr> skeys;
