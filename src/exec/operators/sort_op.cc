@@ -7,8 +7,11 @@
 // runs (and what stayed in memory) are then merged k-way while the output streams out.
 #include <algorithm>
 #include <atomic>
+#include <cmath>
+#include <cstring>
 #include <functional>
 #include <numeric>
+#include <string_view>
 
 #include "columnar/builder.h"
 #include "exec/operators/operators.h"
@@ -101,6 +104,134 @@ void StableSortPermutation(std::vector<int32_t>* perm, const Less& less, QueryCo
   if (from != perm) *perm = std::move(*from);
 }
 
+// The sort keys of one sort bound to their columns once: a comparison reads values through
+// precomputed pointers and one function per key type, where CompareSortRows pays a type switch
+// and buffer lookups for every key of every pair (the sort's inner loop). Same order as
+// CompareSortRows.
+class SortKeyComparator {
+ public:
+  SortKeyComparator(const std::vector<ArrayPtr>& keys, const std::vector<sql::SortKey>& spec) {
+    for (size_t k = 0; k < keys.size(); ++k) keys_.push_back(Bind(*keys[k], spec[k]));
+  }
+  int Compare(int64_t i, int64_t j) const {
+    for (const Key& k : keys_) {
+      if (k.validity != nullptr) {
+        const bool vi = columnar::bits::Get(k.validity, k.offset + i), vj = columnar::bits::Get(k.validity, k.offset + j);
+        if (!vi || !vj) {
+          if (vi == vj) continue;
+          const int c = vi ? 1 : -1;  // a null sorts first with NULLS FIRST
+          return k.nulls_first ? c : -c;
+        }
+      }
+      const int c = k.compare(k, k.offset + i, k.offset + j);
+      if (c != 0) return k.ascending ? c : -c;
+    }
+    return 0;
+  }
+
+ private:
+  struct Key {
+    const ArrayData* column = nullptr;
+    const uint8_t* validity = nullptr;  // null when the column has no nulls
+    const uint8_t* values = nullptr;    // buffers[1]
+    const uint8_t* bytes = nullptr;     // string data (buffers[2])
+    int64_t offset = 0;
+    int64_t width = 0;                  // fixed-size binary
+    bool ascending = true;
+    bool nulls_first = true;
+    int (*compare)(const Key&, int64_t, int64_t) = nullptr;  // physical slots, both valid
+  };
+
+  template <typename T>
+  static T Load(const uint8_t* values, int64_t slot) {
+    T v;
+    std::memcpy(&v, values + slot * static_cast<int64_t>(sizeof(T)), sizeof(T));
+    return v;
+  }
+  template <typename T>
+  static int Three(T a, T b) {
+    return a < b ? -1 : (b < a ? 1 : 0);
+  }
+  template <typename T>
+  static int Fixed(const Key& k, int64_t i, int64_t j) {
+    return Three(Load<T>(k.values, i), Load<T>(k.values, j));
+  }
+  template <typename T>
+  static int Float(const Key& k, int64_t i, int64_t j) {
+    const T a = Load<T>(k.values, i), b = Load<T>(k.values, j);
+    const bool na = std::isnan(a), nb = std::isnan(b);  // NaN sorts above every number
+    if (na || nb) return na == nb ? 0 : (na ? 1 : -1);
+    return Three(a, b);
+  }
+  static int Bytes(const std::string_view a, const std::string_view b) {
+    const int c = a.compare(b);
+    return c < 0 ? -1 : (c > 0 ? 1 : 0);
+  }
+  static int String(const Key& k, int64_t i, int64_t j) {
+    const int32_t bi = Load<int32_t>(k.values, i), ei = Load<int32_t>(k.values, i + 1);
+    const int32_t bj = Load<int32_t>(k.values, j), ej = Load<int32_t>(k.values, j + 1);
+    const char* d = reinterpret_cast<const char*>(k.bytes);
+    return Bytes({d + bi, static_cast<size_t>(ei - bi)}, {d + bj, static_cast<size_t>(ej - bj)});
+  }
+  static int FixedBinary(const Key& k, int64_t i, int64_t j) {
+    const char* d = reinterpret_cast<const char*>(k.values);
+    const size_t w = static_cast<size_t>(k.width);
+    return Bytes({d + i * k.width, w}, {d + j * k.width, w});
+  }
+  static int Bool(const Key& k, int64_t i, int64_t j) {
+    return Three<int>(columnar::bits::Get(k.values, i), columnar::bits::Get(k.values, j));
+  }
+  static int Generic(const Key& k, int64_t i, int64_t j) {  // nested types: CompareValues
+    return CompareValues(*k.column, i - k.offset, *k.column, j - k.offset);
+  }
+  static int Equal(const Key&, int64_t, int64_t) { return 0; }
+
+  static Key Bind(const ArrayData& a, const sql::SortKey& spec) {
+    using columnar::TypeId;
+    Key k;
+    k.column = &a;
+    k.offset = a.offset;
+    k.ascending = spec.ascending;
+    k.nulls_first = spec.nulls_first;
+    if (a.type->id() == TypeId::kNull) {  // all null: every pair ties
+      k.compare = Equal;
+      return k;
+    }
+    if (a.null_count != 0 && !a.buffers.empty() && a.buffers[0]) k.validity = a.buffers[0]->data();
+    if (a.buffers.size() > 1 && a.buffers[1]) k.values = a.buffers[1]->data();
+    switch (a.type->id()) {
+      case TypeId::kBoolean: k.compare = Bool; break;
+      case TypeId::kInt8: k.compare = Fixed<int8_t>; break;
+      case TypeId::kInt16: k.compare = Fixed<int16_t>; break;
+      case TypeId::kInt32:
+      case TypeId::kDate32: k.compare = Fixed<int32_t>; break;
+      case TypeId::kInt64:
+      case TypeId::kTime64:
+      case TypeId::kTimestamp: k.compare = Fixed<int64_t>; break;
+      case TypeId::kUInt8: k.compare = Fixed<uint8_t>; break;
+      case TypeId::kUInt16: k.compare = Fixed<uint16_t>; break;
+      case TypeId::kUInt32: k.compare = Fixed<uint32_t>; break;
+      case TypeId::kUInt64: k.compare = Fixed<uint64_t>; break;
+      case TypeId::kFloat32: k.compare = Float<float>; break;
+      case TypeId::kFloat64: k.compare = Float<double>; break;
+      case TypeId::kDecimal128: k.compare = Fixed<__int128>; break;
+      case TypeId::kString:
+      case TypeId::kBinary:
+        k.bytes = a.buffers[2]->data();
+        k.compare = String;
+        break;
+      case TypeId::kFixedSizeBinary:
+        k.width = a.type->byte_width();
+        k.compare = FixedBinary;
+        break;
+      default: k.compare = Generic; break;
+    }
+    return k;
+  }
+
+  std::vector<Key> keys_;
+};
+
 // Typed comparison of one fixed-width key without nulls (the common case), to keep the sort's
 // inner loop free of the type switch.
 template <typename T>
@@ -133,8 +264,8 @@ std::vector<int32_t> SortPermutation(const std::vector<ArrayPtr>& keys, const st
       default: break;
     }
   }
-  StableSortPermutation(
-      &perm, [&](int32_t x, int32_t y) { return CompareSortRows(keys, spec, x, y) < 0; }, ctx);
+  const SortKeyComparator cmp(keys, spec);
+  StableSortPermutation(&perm, [&cmp](int32_t x, int32_t y) { return cmp.Compare(x, y) < 0; }, ctx);
   return perm;
 }
 
@@ -209,8 +340,9 @@ class SortSink final : public LocalSink {
       perm.resize(n);
       std::iota(perm.begin(), perm.end(), 0);
       // partial_sort is not stable: break ties by row index.
-      std::partial_sort(perm.begin(), perm.begin() + keep, perm.end(), [&](int32_t x, int32_t y) {
-        const int c = CompareSortRows(keys, node.sort_keys, x, y);
+      const SortKeyComparator cmp(keys, node.sort_keys);
+      std::partial_sort(perm.begin(), perm.begin() + keep, perm.end(), [&cmp](int32_t x, int32_t y) {
+        const int c = cmp.Compare(x, y);
         return c != 0 ? c < 0 : x < y;
       });
       perm.resize(keep);

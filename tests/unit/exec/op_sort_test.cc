@@ -1,3 +1,5 @@
+#include <cmath>
+
 #include "exec/operators/operators.h"
 #include "exec/query_context.h"
 #include "op_test_util.h"
@@ -59,40 +61,63 @@ TEST(OpSort, LargeParallelSortIsOrdered) {
   EXPECT_EQ(r.rows, single.rows);
 }
 
-// The parallel sort (slices sorted on the query's threads, then merged) must give exactly the
-// permutation of the sequential stable sort: same order, ties in input order. Keys with many
-// duplicates make stability visible; nulls and a descending second key take the general path,
-// one null-free int64 key the typed one. Sizes straddle the parallel threshold (65536 rows) and
-// make odd numbers of slices (3, 5 threads).
-TEST(OpSort, ParallelSortPermutationEqualsSequentialStableSort) {
+// The reference order: a sequential stable sort by CompareSortRows, the generic comparison.
+std::vector<int32_t> ReferencePermutation(const std::vector<ArrayPtr>& keys, const std::vector<sql::SortKey>& spec,
+                                          int64_t n) {
+  std::vector<int32_t> perm(n);
+  for (int64_t i = 0; i < n; ++i) perm[i] = static_cast<int32_t>(i);
+  std::stable_sort(perm.begin(), perm.end(),
+                   [&](int32_t x, int32_t y) { return internal::CompareSortRows(keys, spec, x, y) < 0; });
+  return perm;
+}
+
+// Sorts (typed key comparators; slices sorted on the query's threads, then merged) must give
+// exactly the reference permutation: same order, ties in input order. Keys with many
+// duplicates make stability visible; nulls, NaN, -0.0, sliced columns, descending keys and NULLS
+// LAST cover the comparators. Sizes straddle the parallel threshold (65536 rows) and 3 and 5
+// threads make odd numbers of slices.
+TEST(OpSort, SortPermutationEqualsReferenceStableSort) {
   for (int64_t n : {1000, 70000, 200001}) {
     std::vector<std::optional<int64_t>> dense, nullable;
+    std::vector<std::optional<int32_t>> small;
+    std::vector<std::optional<double>> doubles;
     std::vector<std::optional<std::string>> text;
-    for (int64_t i = 0; i < n; ++i) {
+    for (int64_t i = 0; i < n + 3; ++i) {
       dense.push_back((i * 7919) % 97);
       nullable.push_back(i % 13 == 0 ? std::nullopt : std::optional<int64_t>((i * 31) % 50));
-      text.push_back("k" + std::to_string((i * 17) % 211));
+      small.push_back(i % 7 == 0 ? std::nullopt : std::optional<int32_t>(static_cast<int32_t>((i * 11) % 5) - 2));
+      const int64_t d = (i * 13) % 41;
+      doubles.push_back(d == 0 ? std::optional<double>(std::nan("")) : d == 1 ? std::optional<double>(-0.0)
+                        : d == 2 ? std::nullopt : std::optional<double>((d - 20) * 0.5));
+      text.push_back(i % 19 == 0 ? std::nullopt : std::optional<std::string>("k" + std::to_string((i * 17) % 211)));
     }
-    std::vector<ArrayPtr> one_key = {I64(dense)};
-    std::vector<sql::SortKey> one_spec(1);
-    one_spec[0].ascending = false;
-    std::vector<ArrayPtr> two_keys = {I64(nullable), Str(text)};
-    std::vector<sql::SortKey> two_spec(2);
-    two_spec[0].nulls_first = false;
-    two_spec[1].ascending = false;
-    const auto one_expected = internal::SortPermutation(one_key, one_spec, n);
-    const auto two_expected = internal::SortPermutation(two_keys, two_spec, n);
-    for (int threads : {1, 2, 3, 5}) {
-      ExecSettings settings;
-      settings.threads = threads;
-      QueryContext ctx(settings);
-      EXPECT_EQ(internal::SortPermutation(one_key, one_spec, n, &ctx), one_expected) << n << " rows, " << threads;
-      EXPECT_EQ(internal::SortPermutation(two_keys, two_spec, n, &ctx), two_expected) << n << " rows, " << threads;
-    }
-    // The expectation itself is sorted and stable (ties keep input order).
-    for (int64_t i = 1; i < n; ++i) {
-      const int64_t a = *dense[one_expected[i - 1]], b = *dense[one_expected[i]];
-      ASSERT_TRUE(a > b || (a == b && one_expected[i - 1] < one_expected[i])) << i;
+    // Columns sliced by 3 rows: the comparators must add the column's offset.
+    auto sliced = [n](const ArrayPtr& a) { return a->Slice(3, n); };
+    struct Case {
+      std::vector<ArrayPtr> keys;
+      std::vector<bool> ascending, nulls_first;
+    };
+    std::vector<Case> cases = {
+        {{sliced(I64(dense))}, {false}, {true}},
+        {{sliced(I64(nullable)), sliced(Str(text))}, {true, false}, {false, true}},
+        {{sliced(F64(doubles)), sliced(I32(small))}, {true, true}, {true, false}},
+        {{sliced(Str(text)), sliced(F64(doubles)), sliced(I64(dense))}, {false, false, true}, {false, true, true}},
+    };
+    for (size_t c = 0; c < cases.size(); ++c) {
+      std::vector<sql::SortKey> spec(cases[c].keys.size());
+      for (size_t k = 0; k < spec.size(); ++k) {
+        spec[k].ascending = cases[c].ascending[k];
+        spec[k].nulls_first = cases[c].nulls_first[k];
+      }
+      const auto expected = ReferencePermutation(cases[c].keys, spec, n);
+      EXPECT_EQ(internal::SortPermutation(cases[c].keys, spec, n), expected) << n << " rows, case " << c;
+      for (int threads : {2, 3, 5}) {
+        ExecSettings settings;
+        settings.threads = threads;
+        QueryContext ctx(settings);
+        EXPECT_EQ(internal::SortPermutation(cases[c].keys, spec, n, &ctx), expected)
+            << n << " rows, case " << c << ", " << threads << " threads";
+      }
     }
   }
 }
