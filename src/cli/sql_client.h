@@ -4,8 +4,8 @@
 // The remote backend sends each statement as one HTTP/1.1 request (Connection: close), asks for
 // the result as Parquet (exact types) and streams the decoded row groups to the caller. Each
 // request runs in a fresh server-side session, so SET and temporary views do not carry over
-// between statements. Cancel() aborts the request being waited on (the server finishes the
-// statement on its own).
+// between statements. Cancel() aborts the request being waited on; the server notices the
+// closed connection and cancels the statement too.
 //
 // Thread-safety: Execute from one thread at a time; Cancel from any thread.
 #pragma once

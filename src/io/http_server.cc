@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <charconv>
 #include <cstring>
 
@@ -140,13 +139,54 @@ void HttpServer::RouteDeferred(const std::string& method, const std::string& pat
   deferred_routes_[{method, path}] = std::move(handler);
 }
 
-HttpResponder HttpServer::MakeResponder(uint64_t conn_id, bool keep_alive) {
-  auto answered = std::make_shared<std::atomic<bool>>(false);
+bool HttpCancellation::cancelled() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return state_ == State::kCancelled;
+}
+
+void HttpCancellation::OnCancel(std::function<void()> fn) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (state_ == State::kAnswered) return;
+    if (state_ == State::kPending) {
+      on_cancel_ = std::move(fn);
+      return;
+    }
+  }
+  if (fn) fn();  // already cancelled: run now, outside the lock (fn may call the responder)
+}
+
+bool HttpCancellation::Cancel() {
+  std::function<void()> fn;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (state_ != State::kPending) return false;
+    state_ = State::kCancelled;
+    fn = std::move(on_cancel_);
+    on_cancel_ = nullptr;
+  }
+  // Outside the lock: the decision is made, and a responder racing with us now does nothing.
+  if (fn) fn();
+  return true;
+}
+
+bool HttpCancellation::Answer() {
+  std::function<void()> dropped;  // destroyed outside the lock (it may own anything)
+  std::lock_guard<std::mutex> lock(mu_);
+  if (state_ != State::kPending) return false;
+  state_ = State::kAnswered;
+  dropped = std::move(on_cancel_);
+  on_cancel_ = nullptr;
+  return true;
+}
+
+HttpResponder HttpServer::MakeResponder(uint64_t conn_id, bool keep_alive, std::shared_ptr<HttpCancellation> cancel) {
   std::shared_ptr<bool> alive = alive_;
   EventLoop* loop = loop_;
   HttpServer* self = this;
-  return [answered, alive, loop, self, conn_id, keep_alive](HttpResponse resp) {
-    if (answered->exchange(true)) return;
+  return [cancel, alive, loop, self, conn_id, keep_alive](HttpResponse resp) {
+    // Once: the first call wins, and a request cancelled first (its client left) gets nothing.
+    if (!cancel->Answer()) return;
     // The loop thread owns the connections; `alive` is only read there.
     loop->Post([alive, self, conn_id, keep_alive, resp = std::move(resp)] {
       if (*alive) self->FinishDeferred(conn_id, keep_alive, resp);
@@ -187,10 +227,18 @@ void HttpServer::OnAccept(int fd, std::string peer) {
   auto conn = TcpConnection::Adopt(
       loop_, fd, std::move(peer), [this](TcpConnection& c) { OnData(c); },
       [this](TcpConnection& c) {
-        waiting_.erase(c.id());
+        // A deferred request still unanswered has lost its client (or the server is closing).
+        if (auto it = waiting_.find(c.id()); it != waiting_.end()) {
+          std::shared_ptr<HttpCancellation> cancel = std::move(it->second);
+          waiting_.erase(it);
+          cancel->Cancel();
+        }
         connections_.erase(c.id());
       });
   if (!conn.ok()) return;
+  // While a deferred request is pending its input is paused; a client closing meanwhile must
+  // still be noticed (it cancels the request).
+  (*conn)->SetCloseOnHangupWhilePaused(true);
   connections_[(*conn)->id()] = *conn;
 }
 
@@ -221,9 +269,10 @@ void HttpServer::OnData(TcpConnection& conn) {
     bool keep_alive = Lower(req.headers["connection"]) != "close";
     auto deferred = deferred_routes_.find({req.method, req.path});
     if (deferred != deferred_routes_.end()) {
-      waiting_[conn.id()] = true;
+      auto cancel = std::make_shared<HttpCancellation>();
+      waiting_[conn.id()] = cancel;
       conn.PauseInput(true);
-      deferred->second(req, MakeResponder(conn.id(), keep_alive));
+      deferred->second(req, MakeResponder(conn.id(), keep_alive, cancel), cancel);
       return;
     }
     HttpResponse resp = Dispatch(req);

@@ -4,6 +4,9 @@
 // malformed requests with 400, unknown paths with 404 and wrong methods with 405, then keeps
 // serving. It is not a general web server: no chunked request bodies, no TLS yet.
 //
+// Deferred routes (RouteDeferred) answer from another thread; a deferred request whose client
+// goes away before the answer is cancelled (HttpCancellation), so the work can stop.
+//
 // Thread-safety: Start/Stop from one thread; handlers run on the server's loop thread and
 // must not block for long.
 #pragma once
@@ -11,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
@@ -45,11 +49,50 @@ using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 // Sends the response to a deferred request. Callable from any thread, once; later calls and
 // calls after the connection closed (or the server went away) do nothing.
 using HttpResponder = std::function<void(HttpResponse)>;
+
+// Tells a deferred request's worker that nobody is waiting for the answer any more: the client
+// closed its connection (FIN or RST), or the server closed it (HttpServer::Close, destruction),
+// before the response was handed to the responder. A worker polls cancelled() or registers
+// OnCancel to stop its work early (a SQL statement) instead of finishing it for no one.
+//
+// Exactly one of "answered" and "cancelled" happens, whichever comes first: once the responder
+// was called the request never becomes cancelled (even if the connection closes before the
+// bytes are out); once cancelled, the responder does nothing. A client that only half-closes
+// (shutdown(SHUT_WR)) while it waits counts as gone, as in nginx: the server cannot tell it
+// from a client that exited.
+//
+// Thread-safety: every method may be called from any thread. The owner is shared (the server
+// and the worker each hold it), so it outlives both the connection and the server.
+class HttpCancellation {
+ public:
+  // True once the request was cancelled (see above).
+  bool cancelled() const;
+  // Runs `fn` once when the request is cancelled: on the thread that cancels it (for
+  // HttpServer, its loop thread), or at once on the calling thread if it already was. Never
+  // runs once the responder was called (a racing call that lost is dropped). One callback: a
+  // later OnCancel replaces one not run yet.
+  // `fn` must not block for long (it may run on the loop thread) and may call the responder
+  // (it then does nothing).
+  void OnCancel(std::function<void()> fn);
+
+  // For HttpServer (and tests): Cancel marks the request cancelled and runs the callback,
+  // unless it was answered; Answer marks it answered and drops the callback, unless it was
+  // cancelled. Each returns whether it won.
+  bool Cancel();
+  bool Answer();
+
+ private:
+  mutable std::mutex mu_;
+  enum class State { kPending, kAnswered, kCancelled } state_ = State::kPending;
+  std::function<void()> on_cancel_;
+};
+
 // A handler that answers later, for work that must not run on the loop thread (a SQL query):
 // it hands the request to another thread and returns at once; that thread calls `respond`.
 // The connection reads no further request until the response is sent, so responses stay in
-// request order.
-using DeferredHttpHandler = std::function<void(const HttpRequest&, HttpResponder respond)>;
+// request order; it still notices the client closing meanwhile, which cancels `cancel`.
+using DeferredHttpHandler =
+    std::function<void(const HttpRequest&, HttpResponder respond, std::shared_ptr<HttpCancellation> cancel)>;
 
 class HttpServer {
  public:
@@ -67,22 +110,24 @@ class HttpServer {
   // Binds; call on the loop thread (or before the loop runs).
   base::Status Listen(const std::string& host_port);
   const SocketAddress& address() const { return listener_->address(); }
-  // Stops accepting and closes every connection. Loop thread only.
+  // Stops accepting and closes every connection (cancelling deferred requests not answered
+  // yet). Loop thread only.
   void Close();
 
  private:
   void OnAccept(int fd, std::string peer);
   void OnData(TcpConnection& conn);
   HttpResponse Dispatch(const HttpRequest& req);
-  HttpResponder MakeResponder(uint64_t conn_id, bool keep_alive);
+  HttpResponder MakeResponder(uint64_t conn_id, bool keep_alive, std::shared_ptr<HttpCancellation> cancel);
   void FinishDeferred(uint64_t conn_id, bool keep_alive, const HttpResponse& resp);
 
   EventLoop* loop_;
   Options options_;
   std::map<std::pair<std::string, std::string>, HttpHandler> routes_;
   std::map<std::pair<std::string, std::string>, DeferredHttpHandler> deferred_routes_;
-  // Connections waiting for a deferred response (their input is paused).
-  std::map<uint64_t, bool> waiting_;
+  // Connections waiting for a deferred response (their input is paused), with the request's
+  // cancellation, cancelled when the connection closes first.
+  std::map<uint64_t, std::shared_ptr<HttpCancellation>> waiting_;
   // Shared with responders so that a response arriving after the server is gone is dropped;
   // read and reset only on the loop thread.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

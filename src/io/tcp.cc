@@ -262,6 +262,12 @@ void TcpConnection::OnEvents(uint32_t events) {
     return;
   }
   if (events & EPOLLOUT) HandleWrite();
+  if (fd_ >= 0 && watching_hangup_ && (events & (EPOLLHUP | EPOLLRDHUP))) {
+    // Input is paused by its owner, who asked to learn of the peer leaving: close without
+    // reading (SetCloseOnHangupWhilePaused).
+    Close();
+    return;
+  }
   if (fd_ >= 0 && (events & (EPOLLIN | EPOLLHUP | EPOLLRDHUP))) HandleRead();
 }
 
@@ -495,10 +501,14 @@ void TcpConnection::UpdateInterest() {
   if (fd_ < 0) return;
   bool want_write = pending_output() > 0;
   bool pause_read = close_after_flush_ || input_full_ || input_paused_ || pending_output() > max_pending_output_;
-  if (want_write == watching_write_ && pause_read == reading_paused_) return;
+  // Paused by the owner only (not flushing before a close): still watch for the peer leaving.
+  bool watch_hangup = input_paused_ && close_on_hangup_while_paused_ && !close_after_flush_;
+  if (want_write == watching_write_ && pause_read == reading_paused_ && watch_hangup == watching_hangup_) return;
   watching_write_ = want_write;
   reading_paused_ = pause_read;
-  uint32_t events = (pause_read ? 0u : static_cast<uint32_t>(EPOLLIN | EPOLLRDHUP)) |
+  watching_hangup_ = watch_hangup;
+  uint32_t events = (pause_read ? (watch_hangup ? static_cast<uint32_t>(EPOLLRDHUP) : 0u)
+                                : static_cast<uint32_t>(EPOLLIN | EPOLLRDHUP)) |
                     (want_write ? static_cast<uint32_t>(EPOLLOUT) : 0u);
   (void)loop_->Modify(fd_, events);
 }

@@ -91,6 +91,15 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
     expected_ = bytes;
     if (bytes >= 64 * 1024) large_hint_ = std::min<size_t>(bytes, 64 << 20);
   }
+  // Off by default. When on, a peer closing (FIN or RST) while the owner paused input is
+  // noticed at once and closes the connection (the close callback runs), though no input is
+  // read: for an owner that parks a request while it is answered elsewhere and wants to know
+  // when nobody waits for the answer any more (the HTTP server's deferred routes). A peer that
+  // only half-closed is then treated as gone. When off, a FIN is seen only once input resumes.
+  void SetCloseOnHangupWhilePaused(bool on) {
+    close_on_hangup_while_paused_ = on;
+    UpdateInterest();
+  }
   // Queues bytes for sending; sends as much as possible now.
   void Send(const uint8_t* data, size_t n);
   // Sends `head` then `body` as one write (a frame's size prefix and its contents).
@@ -159,6 +168,8 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
   bool watching_write_ = false;
   bool reading_paused_ = false;
   bool input_paused_ = false;  // PauseInput
+  bool close_on_hangup_while_paused_ = false;  // SetCloseOnHangupWhilePaused
+  bool watching_hangup_ = false;  // EPOLLRDHUP watched while reading is paused
   bool input_full_ = false;  // the owner left kMaxBufferedInput unconsumed: reading paused
 };
 

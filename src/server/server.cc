@@ -123,15 +123,41 @@ void RegisterHttpRoutes(Server::Impl* impl) {
   impl->http->Route("GET", "/healthz", counted("/healthz", [](const io::HttpRequest&) {
                       return io::HttpResponse::Json(200, "{\"status\":\"ok\"}\n");
                     }));
-  impl->http->RouteDeferred("POST", "/api/v1/sql", [impl, &requests](const io::HttpRequest& req,
-                                                                     io::HttpResponder respond) {
+  // A client that disconnects before its answer (killed curl, Ctrl-C in `tide sql --server`, a
+  // client library's timeout) cancels its statement: a queued one is skipped, a running one's
+  // session is cancelled, so the SQL thread is free again at once instead of finishing work
+  // for no one. Such requests count as status 499 (nginx's "client closed request").
+  auto& disconnects = impl->metrics.AddCounter(
+      "tide_sql_client_disconnects_total",
+      "POST /api/v1/sql requests whose client went away before the answer, by what their statement was doing then "
+      "(queued: skipped, running: cancelled, finished: answer dropped)",
+      {"stage"});
+  impl->http->RouteDeferred("POST", "/api/v1/sql", [impl, &requests, &disconnects](
+                                                       const io::HttpRequest& req, io::HttpResponder respond,
+                                                       std::shared_ptr<io::HttpCancellation> http_cancel) {
     SqlEndpointOptions options;
     options.data_dir = impl->data_dir;
-    auto counted_respond = [&requests, respond](io::HttpResponse resp) {
-      requests.WithLabels({"/api/v1/sql", std::to_string(resp.status)}).Increment();
+    // Shared by the loop thread (which cancels it) and the SQL thread (which runs the statement).
+    auto cancel = std::make_shared<SqlCancellation>();
+    io::EventLoop* loop = impl->network.loop();
+    // Runs on the loop thread: the connection closed there before the answer was handed over.
+    http_cancel->OnCancel([loop, cancel, &disconnects, peer = req.peer] {
+      SqlCancellation::Stage stage = CancelSqlUntilStopped(loop, cancel);
+      disconnects.WithLabels({SqlCancellation::StageName(stage)}).Increment();
+      const char* action = stage == SqlCancellation::Stage::kQueued    ? "statement skipped"
+                           : stage == SqlCancellation::Stage::kRunning ? "statement cancelled"
+                                                                       : "answer dropped";
+      base::LogInfo("sql", "client went away before its answer",
+                    {{"peer", peer}, {"stage", SqlCancellation::StageName(stage)}, {"action", action}});
+    });
+    auto counted_respond = [&requests, respond, http_cancel](io::HttpResponse resp) {
+      const int status = resp.status;
       respond(std::move(resp));
+      // Exact after respond(): it was a no-op exactly when the request had been cancelled.
+      requests.WithLabels({"/api/v1/sql", http_cancel->cancelled() ? "499" : std::to_string(status)}).Increment();
     };
-    bool queued = impl->sql_pool->Post([options, req, counted_respond] { counted_respond(ExecuteSqlRequest(options, req)); });
+    bool queued = impl->sql_pool->Post(
+        [options, req, counted_respond, cancel] { counted_respond(ExecuteSqlRequest(options, req, cancel.get())); });
     if (!queued) counted_respond(io::HttpResponse::Json(503, "{\"error\":\"the server is stopping\",\"code\":\"Unavailable\"}\n"));
   });
 }

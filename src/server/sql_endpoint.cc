@@ -61,16 +61,100 @@ std::string SchemaDdl(const columnar::Schema& schema) {
   return out;
 }
 
+// Registers the session with the request's cancellation (if any) while the statement runs.
+class RunningScope {
+ public:
+  RunningScope(SqlCancellation* cancel, exec::Session* session)
+      : cancel_(cancel), registered_(cancel != nullptr && cancel->Begin(session)) {}
+  ~RunningScope() {
+    if (registered_) cancel_->End();
+  }
+  RunningScope(const RunningScope&) = delete;
+  RunningScope& operator=(const RunningScope&) = delete;
+  // False when the request was cancelled before its statement started.
+  bool may_run() const { return cancel_ == nullptr || registered_; }
+
+ private:
+  SqlCancellation* cancel_;
+  bool registered_;
+};
+
+Status CancelledStatus(const char* when) {
+  return Status::Cancelled(std::string("the request was cancelled (its client went away) ") + when);
+}
+
 }  // namespace
 
-io::HttpResponse ExecuteSqlRequest(const SqlEndpointOptions& options, const io::HttpRequest& request) {
+const char* SqlCancellation::StageName(Stage stage) {
+  switch (stage) {
+    case Stage::kQueued: return "queued";
+    case Stage::kRunning: return "running";
+    case Stage::kFinished: return "finished";
+  }
+  return "?";
+}
+
+SqlCancellation::Stage SqlCancellation::Cancel() {
+  std::lock_guard<std::mutex> lock(mu_);
+  cancelled_ = true;
+  // Session::Cancel takes the session's own lock only; End() waits on ours, so the session
+  // cannot be destroyed under us.
+  if (stage_ == Stage::kRunning && session_ != nullptr) session_->Cancel();
+  return stage_;
+}
+
+bool SqlCancellation::cancelled() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return cancelled_;
+}
+
+SqlCancellation::Stage SqlCancellation::stage() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return stage_;
+}
+
+bool SqlCancellation::Begin(exec::Session* session) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (cancelled_) {
+    stage_ = Stage::kFinished;
+    return false;
+  }
+  stage_ = Stage::kRunning;
+  session_ = session;
+  return true;
+}
+
+void SqlCancellation::End() {
+  std::lock_guard<std::mutex> lock(mu_);
+  stage_ = Stage::kFinished;
+  session_ = nullptr;
+}
+
+SqlCancellation::Stage CancelSqlUntilStopped(io::EventLoop* loop, std::shared_ptr<SqlCancellation> cancel) {
+  SqlCancellation::Stage stage = cancel->Cancel();
+  if (stage == SqlCancellation::Stage::kRunning) {
+    loop->RunAfter(50, [loop, cancel] { (void)CancelSqlUntilStopped(loop, cancel); });
+  }
+  return stage;
+}
+
+io::HttpResponse ExecuteSqlRequest(const SqlEndpointOptions& options, const io::HttpRequest& request,
+                                   SqlCancellation* cancel) {
   const auto start = std::chrono::steady_clock::now();
   exec::SessionOptions so;
   so.data_dir = options.data_dir;
   so.settings.threads = options.threads;
   exec::Session session(so);
-  auto result = session.Execute(request.body);
+  base::Result<exec::StatementResult> result = Status::Cancelled("not run");
+  {
+    RunningScope running(cancel, &session);
+    if (!running.may_run()) return ErrorResponse(CancelledStatus("before its statement started"));
+    result = session.Execute(request.body);
+  }
   if (!result.ok()) return ErrorResponse(result.status());
+  // Rendering a large result takes a while too: not for a client that is gone.
+  auto gone = [cancel] { return cancel != nullptr && cancel->cancelled(); };
+  if (gone()) return ErrorResponse(CancelledStatus("after its statement ran"));
   const auto& schema = result->schema;
   auto accept = request.headers.find("accept");
   const bool parquet = accept != request.headers.end() &&
@@ -84,6 +168,7 @@ io::HttpResponse ExecuteSqlRequest(const SqlEndpointOptions& options, const io::
     auto writer = format::parquet::ParquetWriter::OpenBuffer(&bytes, schema);
     if (!writer.ok()) return ErrorResponse(writer.status());
     for (const auto& b : result->batches) {
+      if (gone()) return ErrorResponse(CancelledStatus("while its result was written"));
       Status st = (*writer)->WriteBatch(*b);
       if (!st.ok()) return ErrorResponse(st);
       if (static_cast<int64_t>(bytes.size()) > options.max_response_bytes) break;
@@ -95,6 +180,7 @@ io::HttpResponse ExecuteSqlRequest(const SqlEndpointOptions& options, const io::
   } else {
     resp.content_type = "application/x-ndjson";
     for (const auto& b : result->batches) {
+      if (gone()) return ErrorResponse(CancelledStatus("while its result was written"));
       for (int64_t r = 0; r < b->num_rows(); ++r) {
         resp.body += columnar::RowToJson(*b, r);
         resp.body.push_back('\n');

@@ -37,7 +37,7 @@ TEST(HttpDeferredTest, AnswersFromAnotherThreadInOrder) {
   auto server = std::make_unique<HttpServer>(thread.loop(), HttpServer::Options{});
   std::vector<std::thread> workers;
   std::mutex mu;
-  server->RouteDeferred("POST", "/slow", [&](const HttpRequest& req, HttpResponder respond) {
+  server->RouteDeferred("POST", "/slow", [&](const HttpRequest& req, HttpResponder respond, std::shared_ptr<HttpCancellation>) {
     std::lock_guard<std::mutex> lock(mu);
     // The first request answers last: order on the connection must still be kept.
     int delay = req.body == "first" ? 200 : 10;
@@ -49,7 +49,9 @@ TEST(HttpDeferredTest, AnswersFromAnotherThreadInOrder) {
   });
   server->Route("GET", "/fast", [](const HttpRequest&) { return HttpResponse::Text(200, "fast\n"); });
   std::promise<HttpResponder> parked;
-  server->RouteDeferred("POST", "/never", [&](const HttpRequest&, HttpResponder respond) { parked.set_value(respond); });
+  server->RouteDeferred("POST", "/never", [&](const HttpRequest&, HttpResponder respond, std::shared_ptr<HttpCancellation>) {
+    parked.set_value(respond);
+  });
   std::promise<int> port;
   thread.loop()->Post([&] {
     ASSERT_TRUE(server->Listen("127.0.0.1:0").ok());
