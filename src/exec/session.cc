@@ -34,13 +34,30 @@ void Session::InitEnv(stmt::StatementEnv* env, std::string_view sql) {
   env->conf = &conf_;
   env->set_running = [this](std::shared_ptr<QueryContext> ctx) {
     std::lock_guard<std::mutex> lock(running_mu_);
+    // A cancel that came while no context ran (binding, between a DML's queries) still holds.
+    if (ctx && cancel_requested_) ctx->Cancel();
     running_ = std::move(ctx);
   };
 }
 
 void Session::Cancel() {
   std::lock_guard<std::mutex> lock(running_mu_);
+  if (!in_statement_) return;
+  cancel_requested_ = true;
   if (running_) running_->Cancel();
+}
+
+void Session::BeginStatement() {
+  std::lock_guard<std::mutex> lock(running_mu_);
+  in_statement_ = true;
+  cancel_requested_ = false;
+}
+
+void Session::EndStatement() {
+  std::lock_guard<std::mutex> lock(running_mu_);
+  running_.reset();
+  in_statement_ = false;
+  cancel_requested_ = false;
 }
 
 namespace {
@@ -94,11 +111,9 @@ base::Result<StatementResult> Session::Execute(std::string_view sql) {
   TIDE_ASSIGN_OR_RETURN(sql::StatementPtr parsed, sql::ParseStatement(sql));
   stmt::StatementEnv env;
   InitEnv(&env, sql);
+  BeginStatement();
   auto result = Dispatch(env, *parsed);
-  {
-    std::lock_guard<std::mutex> lock(running_mu_);
-    running_.reset();
-  }
+  EndStatement();
   catalog_->set_batch_rows(options_.settings.batch_size > 0 ? options_.settings.batch_size : 8192);
   if (!result.ok()) return result.status();
   result->elapsed_micros = NowMicros() - start;
@@ -111,21 +126,22 @@ base::Status Session::ExecuteStreaming(std::string_view sql,
   TIDE_ASSIGN_OR_RETURN(sql::StatementPtr parsed, sql::ParseStatement(sql));
   stmt::StatementEnv env;
   InitEnv(&env, sql);
+  BeginStatement();
   if (parsed->kind == sql::StatementKind::kQuery) {
     // Queries stream: batches go to the caller as the executor produces them.
-    TIDE_ASSIGN_OR_RETURN(sql::PlanPtr plan, stmt::PlanQuery(env, *parsed->As<sql::QueryStatement>().query));
-    TIDE_RETURN_IF_ERROR(on_schema(plan->schema));
-    auto ctx = env.NewContext();
-    env.set_running(ctx);
-    Status st = ExecutePlan(plan, ctx.get(), on_batch, stats);
-    env.set_running(nullptr);
+    auto planned = stmt::PlanQuery(env, *parsed->As<sql::QueryStatement>().query);
+    Status st = planned.status();
+    if (st.ok()) st = on_schema((*planned)->schema);
+    if (st.ok()) {
+      auto ctx = env.NewContext();
+      env.set_running(ctx);
+      st = ExecutePlan(*planned, ctx.get(), on_batch, stats);
+    }
+    EndStatement();
     return st;
   }
   auto result = Dispatch(env, *parsed);
-  {
-    std::lock_guard<std::mutex> lock(running_mu_);
-    running_.reset();
-  }
+  EndStatement();
   if (!result.ok()) return result.status();
   TIDE_RETURN_IF_ERROR(on_schema(result->schema));
   for (auto& b : result->batches) TIDE_RETURN_IF_ERROR(on_batch(b));

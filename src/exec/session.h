@@ -68,7 +68,10 @@ class Session {
                                 const std::function<base::Status(const std::shared_ptr<const columnar::Schema>&)>& on_schema,
                                 const ResultSink& on_batch, ExecStats* stats = nullptr);
 
-  // Cancels the running statement (if any); thread-safe.
+  // Cancels the running statement (if any); thread-safe. It holds for the rest of that
+  // statement: a cancel that lands while no query runs yet (binding, which may already read or
+  // generate data) or between the queries of a DML stops the next one at once. With no
+  // statement running it does nothing (the next statement is not affected).
   void Cancel();
 
   // Current settings (changed by SET).
@@ -81,8 +84,14 @@ class Session {
 
   SessionOptions options_;
   std::unique_ptr<Catalog> catalog_;
+  // Marks the statement that Cancel() applies to (Execute / ExecuteStreaming, after parsing).
+  void BeginStatement();
+  void EndStatement();
+
   std::mutex running_mu_;
-  std::shared_ptr<QueryContext> running_;
+  std::shared_ptr<QueryContext> running_;  // under running_mu_, as are the two below
+  bool in_statement_ = false;
+  bool cancel_requested_ = false;  // Cancel() during the current statement
   // Every SET key = value as written (Spark shows unknown keys back); the known ones also
   // change options_.settings.
   std::map<std::string, std::string> conf_;

@@ -54,10 +54,10 @@ class SqlCancellation {
   static const char* StageName(Stage stage);  // "queued", "running", "finished"
 
   // Cancels the request (idempotent) and returns where its statement is now. While it is
-  // kRunning this cancels its session again on every call: Session::Cancel reaches only the
-  // query context running at that moment, so a cancel landing while the statement is still
-  // planning (or between two contexts of one DML) would be lost; callers repeat it until
-  // the stage is no longer kRunning (CancelSqlUntilStopped).
+  // kRunning this cancels its session again on every call: Session::Cancel holds for the rest
+  // of a statement once the session has begun it, but is ignored in the moment before (while
+  // the text is parsed), so callers repeat it until the stage is no longer kRunning
+  // (CancelSqlUntilStopped).
   Stage Cancel();
   bool cancelled() const;
   Stage stage() const;
