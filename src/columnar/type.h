@@ -6,7 +6,7 @@
 //   kNull                      no buffers
 //   kBoolean                   bit-packed values (LSB first)
 //   kInt8..kUInt64, kFloat*    fixed-width little-endian values
-//   kDecimal128                16-byte little-endian two's complement unscaled value
+//   kDecimal128                16-byte little-endian two's complement unscaled value v, |v| < 10^precision
 //   kDate32                    int32 days since 1970-01-01
 //   kTime64                    int64 micros or nanos since midnight
 //   kTimestamp                 int64 micros or nanos since the epoch; utc_adjusted says whether
@@ -68,7 +68,7 @@ using KeyValueMetadata = std::vector<std::pair<std::string, std::string>>;
 class DataType {
  public:
   TypeId id() const { return id_; }
-  // Decimal only: 1..38 digits, 0 <= scale <= precision.
+  // Decimal only: 1..38 digits, 0 <= scale <= precision. Values: |unscaled| < 10^precision (builders do not check).
   int precision() const { return precision_; }
   int scale() const { return scale_; }
   // FixedSizeBinary only.

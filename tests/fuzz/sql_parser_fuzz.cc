@@ -4,7 +4,6 @@
 //
 //   build/fuzz/fuzz/sql_parser_fuzz -max_total_time=60 -dict=... CORPUS_DIR \
 //       tests/fuzz/corpus/sql_parser_fuzz
-#include <pthread.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -15,6 +14,7 @@
 
 #include "sql/parser.h"
 #include "sql/printer.h"
+#include "large_stack.h"
 
 namespace {
 
@@ -76,15 +76,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Input input{std::string_view(reinterpret_cast<const char*>(data), size)};
   // Re-parsing canonical text near the nesting budget recurses deeply; sanitizers make frames
   // several times larger, so run on a thread with a roomy stack.
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, 256u << 20);
-  pthread_t thread;
-  if (pthread_create(&thread, &attr, Run, &input) != 0) {
-    Run(&input);
-  } else {
-    pthread_join(thread, nullptr);
-  }
-  pthread_attr_destroy(&attr);
+  tide::fuzz::RunOnLargeStack(Run, &input);
   return 0;
 }

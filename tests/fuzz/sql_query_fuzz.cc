@@ -9,7 +9,6 @@
 // query that needs gigabytes, which libFuzzer would report as an out-of-memory crash.
 //
 //   build/fuzz/fuzz/sql_query_fuzz -max_total_time=60 CORPUS_DIR tests/fuzz/corpus/sql_query_fuzz
-#include <pthread.h>
 #include <stdlib.h>
 
 #include <algorithm>
@@ -24,6 +23,7 @@
 
 #include "exec/session.h"
 #include "sql/parser.h"
+#include "large_stack.h"
 
 namespace {
 
@@ -120,15 +120,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Input input{sql};
   // Deeply nested expressions recurse through the binder and evaluator; sanitizer frames are
   // large, so run on a thread with a roomy stack.
-  pthread_attr_t attr;
-  pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, 256u << 20);
-  pthread_t thread;
-  if (pthread_create(&thread, &attr, Run, &input) != 0) {
-    Run(&input);
-  } else {
-    pthread_join(thread, nullptr);
-  }
-  pthread_attr_destroy(&attr);
+  tide::fuzz::RunOnLargeStack(Run, &input);
   return 0;
 }

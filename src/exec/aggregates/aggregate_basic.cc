@@ -203,6 +203,53 @@ class SumDoubleAgg final : public GroupedAggregate {
   std::vector<uint8_t> has_;
 };
 
+// Why a decimal sum may skip the per-row overflow check, and how it stays exact when it does.
+//
+// The skipping loops add modulo 2^128 (unsigned arithmetic: defined wrap-around). A sum
+// computed that way is the exact sum whenever the exact sum lies in [-2^127, 2^127), whatever
+// the partial sums did on the way. `bound` >= the sum of |v * mul| over every value added so far
+// (the values of every group: one bound for the whole state), so while it stays below
+// 10^38 < 2^127 every group's exact sum is in range and the wrapped sum is exact.
+//
+// The bound is taken from the values themselves, not from the declared precision: a
+// DECIMAL(p, s) column is meant to hold |v| < 10^p, but a malformed file or another producer
+// that did not check could hold more, and trusting the type would then let a sum wrap around
+// 128 bits silently. The loops OR together the magnitude bits of each value's high 64 bits
+// (h ^ (h >> 63): h for h >= 0, -h - 1 below), so every |v| <= 2^(64 + bit_length(or)): two
+// ALU operations per row in a loop bound by the scattered adds, and with small values (the
+// high word only sign bits) still 5 * 10^18 rows before the bound is reached.
+// When the batch turns out to break the bound, its adds are subtracted again (modular, exact)
+// and the batch runs through the checked loop; from then on every batch is checked.
+using U128 = unsigned __int128;
+
+inline uint64_t MagnitudeBits(__int128 x) {
+  const int64_t hi = static_cast<int64_t>(x >> 64);
+  return static_cast<uint64_t>(hi ^ (hi >> 63));
+}
+
+// 2^(64 + k), k the bit length of `bits`: >= every |v| whose MagnitudeBits were ORed into it.
+inline double MagnitudeBound(uint64_t bits) { return std::ldexp(1.0, 64 + (bits ? 64 - __builtin_clzll(bits) : 0)); }
+
+// Below 2^127 (1.7e38) with room for the double rounding of the bound's arithmetic.
+constexpr double kSafeDecimalBound = 1.0e38;
+
+// Adds (kSub: subtracts) v[i] * mul modulo 2^128 to s[g[i]] for every row not skipped and
+// returns the OR of their magnitude bits; adding sets bit 0 of st[g[i]] (a value was added).
+template <bool kScale, bool kSub, typename T>
+uint64_t AddWrapping(const T* v, const uint32_t* g, int64_t n, __int128 mul, __int128* s, uint8_t* st) {
+  uint64_t bits = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const uint32_t gi = g[i];
+    if (gi == kSkipRow) continue;
+    const __int128 x = static_cast<__int128>(v[i]);
+    bits |= MagnitudeBits(x);
+    const U128 d = kScale ? static_cast<U128>(x) * static_cast<U128>(mul) : static_cast<U128>(x);
+    s[gi] = static_cast<__int128>(kSub ? static_cast<U128>(s[gi]) - d : static_cast<U128>(s[gi]) + d);
+    if constexpr (!kSub) st[gi] |= 1;
+  }
+  return bits;
+}
+
 // Exact 128-bit decimal (or integral) sum; result DECIMAL(p, s) where s >= input scale.
 class SumDecimalAgg final : public GroupedAggregate {
  public:
@@ -217,76 +264,58 @@ class SumDecimalAgg final : public GroupedAggregate {
     const bool nulls = HasNullBits(a);
     const int in_scale = a.type->id() == TypeId::kDecimal128 ? a.type->scale() : 0;
     const __int128 mul = Pow10(std::max(0, type_->scale() - in_scale));
+    const double scale_up = std::pow(10.0, std::max(0, type_->scale() - in_scale));
     __int128* s = sums_.data();
     uint8_t* st = state_.data();
-    // Every input value is below 10^digits in magnitude: when rows_ + n such values cannot
-    // reach 2^127 the adds need no overflow check (the usual case: sums of DECIMAL(p <= 18)
-    // over fewer than 10^20 rows).
-    // bound_ is an upper bound of every |sum| (the rows added times the largest magnitude
-    // their type or their batch allowed); while it stays below 10^38 < 2^127 no add can
-    // overflow.
-    const int in_digits = a.type->id() == TypeId::kDecimal128 ? a.type->precision() : 20;
-    const double scale_up = std::pow(10.0, std::max(0, type_->scale() - in_scale));
-    double mag = std::pow(10.0, in_digits) * scale_up;
-    if (bound_ + mag * static_cast<double>(n) >= kSafeBound && a.type->id() == TypeId::kDecimal128 && !nulls &&
-        FitsInt64(a, n)) {
-      // A wide type (DECIMAL(38, 6) from a product) holding small values, as TPC-H's charge.
-      mag = 9.3e18 * scale_up;
-    }
-    const bool unchecked = bound_ + mag * static_cast<double>(n) < kSafeBound;
-    bound_ += mag * static_cast<double>(n);
+    // See AddWrapping above: wrapped adds while the bound (from the values, not the type)
+    // allows them, else checked adds.
     VisitNumeric(a, [&](const auto* v) {
       using T = std::decay_t<decltype(v[0])>;
       if constexpr (std::is_floating_point_v<T>) {
         return;
       } else {
-        if (unchecked && !nulls) {
+        if (!nulls && bound_ < kSafeDecimalBound) {
+          const uint64_t bits = mul == 1 ? AddWrapping<false, false>(v, g, n, 1, s, st)
+                                     : AddWrapping<true, false>(v, g, n, mul, s, st);
+          const double added = MagnitudeBound(bits) * scale_up * static_cast<double>(n);
+          bound_ += added;
+          if (bound_ < kSafeDecimalBound) return;
+          // Too large to trust the wrapped sums: take the batch out again and check it.
           if (mul == 1) {
-            AddUnchecked<false>(v, g, n, 1, s, st);
+            AddWrapping<false, true>(v, g, n, 1, s, st);
           } else {
-            AddUnchecked<true>(v, g, n, mul, s, st);
+            AddWrapping<true, true>(v, g, n, mul, s, st);
           }
+          AddChecked(a, v, g, n, mul, false);
           return;
         }
-        for (int64_t i = 0; i < n; ++i) {
-          const uint32_t gi = g[i];
-          if (gi == kSkipRow || (nulls && !a.IsValid(i))) continue;
-          __int128 r;
-          if (__builtin_add_overflow(s[gi], static_cast<__int128>(v[i]) * mul, &r)) st[gi] |= 2;
-          s[gi] = r;
-          st[gi] |= 1;
-          // Intermediate sums may pass the result precision as long as they stay in 128
-          // bits; check at the end (Spark checks the final value).
-        }
+        const uint64_t bits = AddChecked(a, v, g, n, mul, nulls);
+        bound_ += MagnitudeBound(bits) * scale_up * static_cast<double>(n);
       }
     });
     return base::Status::OK();
   }
-  static constexpr double kSafeBound = 1.0e38;
-  // Whether rows [0, n) of a DECIMAL column all fit int64 (no null rows to skip).
-  static bool FitsInt64(const ArrayData& a, int64_t n) {
-    const uint8_t* p = a.buffers[1]->data() + a.offset * 16;
-    uint64_t bad = 0;
-    for (int64_t i = 0; i < n; ++i) {
-      int64_t lo, hi;
-      std::memcpy(&lo, p + i * 16, 8);
-      std::memcpy(&hi, p + i * 16 + 8, 8);
-      bad |= static_cast<uint64_t>(hi ^ (lo >> 63));
-    }
-    return bad == 0;
-  }
-  template <bool kScale, typename T>
-  static void AddUnchecked(const T* v, const uint32_t* g, int64_t n, __int128 mul, __int128* s, uint8_t* st) {
+  // Adds with a check per row (bit 1 of the state marks a 128-bit overflow of the value, its
+  // scaling or the sum); returns the OR of the magnitude bits of the rows added.
+  template <typename T>
+  uint64_t AddChecked(const ArrayData& a, const T* v, const uint32_t* g, int64_t n, __int128 mul, bool nulls) {
+    __int128* s = sums_.data();
+    uint8_t* st = state_.data();
+    uint64_t bits = 0;
     for (int64_t i = 0; i < n; ++i) {
       const uint32_t gi = g[i];
-      if (gi == kSkipRow) continue;
-      if constexpr (kScale) {
-        s[gi] += static_cast<__int128>(v[i]) * mul;
-      } else {
-        s[gi] += static_cast<__int128>(v[i]);
-      }
-      st[gi] |= 1;
+      if (gi == kSkipRow || (nulls && !a.IsValid(i))) continue;
+      const __int128 x = static_cast<__int128>(v[i]);
+      bits |= MagnitudeBits(x);
+      __int128 d, r;
+      bool of = __builtin_mul_overflow(x, mul, &d);
+      of |= __builtin_add_overflow(s[gi], d, &r);
+      s[gi] = r;
+      st[gi] |= of ? 3 : 1;
+      // Intermediate sums may pass the result precision as long as they stay in 128
+      // bits; check at the end (Spark checks the final value).
     }
+    return bits;
   }
   base::Status Merge(GroupedAggregate& o, const uint32_t* src, const uint32_t* dst, int64_t n) override {
     auto& other = static_cast<SumDecimalAgg&>(o);
@@ -327,16 +356,18 @@ class SumDecimalAgg final : public GroupedAggregate {
   __int128 limit_;
   std::vector<__int128> sums_;
   std::vector<uint8_t> state_;  // bit 0: a value was added; bit 1: a 128-bit add overflowed
-  double bound_ = 0;            // >= every |sum| (here and in merged states), see Update
+  double bound_ = 0;            // >= sum of |v * mul| added here and in merged states, see Update
 };
 
 class AvgAgg final : public GroupedAggregate {
  public:
-  AvgAgg(columnar::TypePtr type, int in_scale) : type_(std::move(type)), in_scale_(in_scale) {}
+  AvgAgg(columnar::TypePtr type, int in_scale, bool ansi, std::string sql)
+      : type_(std::move(type)), in_scale_(in_scale), ansi_(ansi), sql_(std::move(sql)) {}
   void Resize(int64_t n) override {
     dsum_.resize(n, 0.0);
     isum_.resize(n, 0);
     counts_.resize(n, 0);
+    if (type_->id() == TypeId::kDecimal128) overflow_.resize(n, 0);
   }
   base::Status Update(const std::vector<const ArrayData*>& args, const uint32_t* g, int64_t n) override {
     const ArrayData& a = *args[0];
@@ -345,34 +376,85 @@ class AvgAgg final : public GroupedAggregate {
     const double div = std::pow(10.0, a.type->id() == TypeId::kDecimal128 ? a.type->scale() : 0);
     VisitNumeric(a, [&](const auto* v) {
       using T = std::decay_t<decltype(v[0])>;
+      if constexpr (!std::is_floating_point_v<T>) {
+        if (dec) {
+          UpdateDecimal(a, v, g, n, nulls);
+          return;
+        }
+      }
       for (int64_t i = 0; i < n; ++i) {
         const uint32_t gi = g[i];
         if (gi == kSkipRow || (nulls && !a.IsValid(i))) continue;
         ++counts_[gi];
         if constexpr (std::is_floating_point_v<T>) {
           dsum_[gi] += v[i];
+        } else if constexpr (std::is_same_v<T, __int128>) {
+          dsum_[gi] += static_cast<double>(v[i]) / div;
         } else {
-          if (dec) {
-            isum_[gi] += static_cast<__int128>(v[i]);
-          } else if constexpr (std::is_same_v<T, __int128>) {
-            dsum_[gi] += static_cast<double>(v[i]) / div;
-          } else {
-            isum_[gi] += static_cast<__int128>(v[i]);
-          }
+          isum_[gi] += static_cast<__int128>(v[i]);  // int64 values: 2^64 rows before a wrap
         }
       }
     });
     return base::Status::OK();
   }
+  // The exact sum of a DECIMAL average: wrapped adds within the bound, else checked ones, as
+  // SumDecimalAgg (see AddWrapping).
+  template <typename T>
+  void UpdateDecimal(const ArrayData& a, const T* v, const uint32_t* g, int64_t n, bool nulls) {
+    const bool wrapping = bound_ < kSafeDecimalBound;
+    const uint64_t bits = wrapping ? (nulls ? AddDecimal<true, true>(a, v, g, n) : AddDecimal<true, false>(a, v, g, n))
+                                   : AddDecimal<false, true>(a, v, g, n);
+    bound_ += MagnitudeBound(bits) * static_cast<double>(n);
+    if (!wrapping || bound_ < kSafeDecimalBound) return;
+    // The batch broke the bound: take all its wrapped adds out again, then add them checked.
+    __int128* s = isum_.data();
+    for (int64_t i = 0; i < n; ++i) {
+      const uint32_t gi = g[i];
+      if (gi == kSkipRow || (nulls && !a.IsValid(i))) continue;
+      s[gi] = static_cast<__int128>(static_cast<U128>(s[gi]) - static_cast<U128>(static_cast<__int128>(v[i])));
+    }
+    for (int64_t i = 0; i < n; ++i) {
+      const uint32_t gi = g[i];
+      if (gi == kSkipRow || (nulls && !a.IsValid(i))) continue;
+      if (__builtin_add_overflow(s[gi], static_cast<__int128>(v[i]), &s[gi])) overflow_[gi] = 1;
+    }
+  }
+  // Counts the rows and adds them to the sums (kWrapping: modulo 2^128, else checked); returns
+  // the OR of their MagnitudeBits.
+  template <bool kWrapping, bool kNulls, typename T>
+  uint64_t AddDecimal(const ArrayData& a, const T* v, const uint32_t* g, int64_t n) {
+    __int128* s = isum_.data();
+    int64_t* c = counts_.data();
+    uint64_t bits = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      const uint32_t gi = g[i];
+      if (gi == kSkipRow || (kNulls && !a.IsValid(i))) continue;
+      ++c[gi];
+      const __int128 x = static_cast<__int128>(v[i]);
+      bits |= MagnitudeBits(x);
+      if constexpr (kWrapping) {
+        s[gi] = static_cast<__int128>(static_cast<U128>(s[gi]) + static_cast<U128>(x));
+      } else if (__builtin_add_overflow(s[gi], x, &s[gi])) {
+        overflow_[gi] = 1;
+      }
+    }
+    return bits;
+  }
   base::Status Merge(GroupedAggregate& o, const uint32_t* src, const uint32_t* dst, int64_t n) override {
     auto& other = static_cast<AvgAgg&>(o);
+    const bool dec = type_->id() == TypeId::kDecimal128;
     for (int64_t k = 0; k < n; ++k) {
       const int64_t i = src[k];
       const uint32_t mi = dst[k];
       dsum_[mi] += other.dsum_[i];
-      isum_[mi] += other.isum_[i];
       counts_[mi] += other.counts_[i];
+      if (!dec) {
+        isum_[mi] += other.isum_[i];
+      } else if (__builtin_add_overflow(isum_[mi], other.isum_[i], &isum_[mi]) || other.overflow_[i]) {
+        overflow_[mi] = 1;
+      }
     }
+    bound_ += other.bound_;
     return base::Status::OK();
   }
   base::Result<ArrayPtr> Finalize(int64_t n) override {
@@ -382,8 +464,24 @@ class AvgAgg final : public GroupedAggregate {
     if (type_->id() == TypeId::kDecimal128) {
       std::vector<__int128> out(n, 0);
       const __int128 mul = Pow10(std::max(0, type_->scale() - in_scale_));
+      const __int128 limit = Pow10(type_->precision());
       for (int64_t i = 0; i < n; ++i) {
-        if (counts_[i] > 0) out[i] = DivRound(isum_[i] * mul, counts_[i]);
+        if (counts_[i] == 0) continue;
+        // sum * mul / count, rounded, without forming sum * mul (it may pass 128 bits while
+        // the average fits): q * mul + round(r * mul / count), r having q's sign.
+        const __int128 q = isum_[i] / counts_[i], r = isum_[i] % counts_[i];
+        __int128 qm, rm, avg;
+        bool of = overflow_[i] != 0 || __builtin_mul_overflow(q, mul, &qm) || __builtin_mul_overflow(r, mul, &rm);
+        of = of || __builtin_add_overflow(qm, DivRound(rm, counts_[i]), &avg);
+        if (of || avg >= limit || avg <= -limit) {
+          if (ansi_) {
+            return base::Status::InvalidArgument("decimal overflow in '" + sql_ + "': the average does not fit " +
+                                                 type_->ToString());
+          }
+          valid[i] = 0;
+          continue;
+        }
+        out[i] = avg;
       }
       return MakeFixedColumn<__int128>(type_, out.data(), n, valid.data());
     }
@@ -393,14 +491,18 @@ class AvgAgg final : public GroupedAggregate {
     }
     return MakeFixedColumn<double>(columnar::Float64(), out.data(), n, valid.data());
   }
-  int64_t MemoryBytes() const override { return static_cast<int64_t>(counts_.capacity() * 32); }
+  int64_t MemoryBytes() const override { return static_cast<int64_t>(counts_.capacity() * 33); }
 
  private:
   columnar::TypePtr type_;
   int in_scale_;
+  bool ansi_;
+  std::string sql_;
   std::vector<double> dsum_;
   std::vector<__int128> isum_;
   std::vector<int64_t> counts_;
+  std::vector<uint8_t> overflow_;  // DECIMAL results: a 128-bit add of the group's sum overflowed
+  double bound_ = 0;               // DECIMAL results: >= sum of |v| added here and in merged states
 };
 
 template <typename T>
@@ -795,7 +897,7 @@ base::Result<std::unique_ptr<GroupedAggregate>> MakeBasicAggregate(const sql::Ag
   }
   if (f == "avg" || f == "mean") {
     return std::unique_ptr<GroupedAggregate>(
-        new AvgAgg(rt, it->id() == TypeId::kDecimal128 ? it->scale() : 0));
+        new AvgAgg(rt, it->id() == TypeId::kDecimal128 ? it->scale() : 0, ansi, call.sql));
   }
   if (f == "min" || f == "max") {
     const bool mx = f == "max";

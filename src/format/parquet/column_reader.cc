@@ -13,6 +13,7 @@
 #include <limits>
 #include <string>
 
+#include "columnar/json.h"
 #include "format/compression.h"
 #include "format/parquet/encoding.h"
 #include "format/prefix_decompressor.h"
@@ -174,6 +175,51 @@ Status BytesToDecimal(const uint8_t* b, size_t len, __int128* out) {
   return Status::OK();
 }
 
+// A DECIMAL(p, s) column holds unscaled values with |v| < 10^p (columnar/type.h): a value
+// beyond it makes the file malformed, reported here rather than passed on to code that relies
+// on the bound (a Parquet writer that trusts the type stores it truncated). `index` counts the
+// non-null values of the page (or the dictionary).
+Status DecimalOutOfRange(__int128 v, int64_t index, const LeafInfo& leaf) {
+  return Status::Corruption("DECIMAL value " + col::FormatDecimal128(v, leaf.type->scale()) + " (value " +
+                            std::to_string(index) + ") has more digits than its type " +
+                            leaf.type->ToString());
+}
+
+// Appends INT32 / INT64 physical values as 16-byte decimals, checking them against the
+// precision in the same pass: v is in (-10^p, 10^p) exactly when (uint64)(v + 10^p - 1) <=
+// 2 * (10^p - 1), wrapping included (one add and compare per value, ORed, no branch); nothing to
+// check at precision 10+ for INT32, 19+ for INT64. The bad value is looked up only on failure.
+template <typename From>
+Status AppendDecimalInts(const ValueBytes& in, int64_t n, const LeafInfo& leaf, ValueBytes* out) {
+  const int precision = leaf.type->precision();
+  uint64_t top = 0;  // 10^p - 1; 0 = no check
+  if (precision <= std::numeric_limits<From>::digits10) {
+    top = 1;
+    for (int i = 0; i < precision; ++i) top *= 10;
+    top -= 1;
+  }
+  const size_t base = out->size();
+  out->resize(base + n * 16);
+  const uint8_t* __restrict src = in.data();
+  uint8_t* __restrict dst = out->data() + base;
+  uint64_t bad = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    From f;
+    std::memcpy(&f, src + i * sizeof(From), sizeof(From));
+    const int64_t v = f, hi = v >> 63;
+    std::memcpy(dst + i * 16, &v, 8);
+    std::memcpy(dst + i * 16 + 8, &hi, 8);
+    bad |= static_cast<uint64_t>(static_cast<uint64_t>(v) + top > 2 * top);
+  }
+  if (top == 0 || bad == 0) return Status::OK();
+  for (int64_t i = 0; i < n; ++i) {
+    From f;
+    std::memcpy(&f, src + i * sizeof(From), sizeof(From));
+    if (static_cast<uint64_t>(static_cast<int64_t>(f)) + top > 2 * top) return DecimalOutOfRange(f, i, leaf);
+  }
+  return Status::OK();
+}
+
 template <typename To, typename From>
 void AppendCast(const ValueBytes& in, int64_t n, ValueBytes* out, To (*fn)(From)) {
   const size_t base = out->size();
@@ -205,10 +251,10 @@ Status ConvertAppend(Phys& in, const LeafInfo& leaf, LeafChunk* out) {
       AppendCast<int16_t, int32_t>(in.fixed, n, &out->fixed, [](int32_t v) { return static_cast<int16_t>(v); });
       break;
     case LeafConversion::kInt32ToDecimal:
-      AppendCast<__int128, int32_t>(in.fixed, n, &out->fixed, [](int32_t v) { return static_cast<__int128>(v); });
+      TIDE_RETURN_IF_ERROR(AppendDecimalInts<int32_t>(in.fixed, n, leaf, &out->fixed));
       break;
     case LeafConversion::kInt64ToDecimal:
-      AppendCast<__int128, int64_t>(in.fixed, n, &out->fixed, [](int64_t v) { return static_cast<__int128>(v); });
+      TIDE_RETURN_IF_ERROR(AppendDecimalInts<int64_t>(in.fixed, n, leaf, &out->fixed));
       break;
     case LeafConversion::kMillisToMicros32:
       AppendCast<int64_t, int32_t>(in.fixed, n, &out->fixed, [](int32_t v) { return static_cast<int64_t>(v) * 1000; });
@@ -238,6 +284,8 @@ Status ConvertAppend(Phys& in, const LeafInfo& leaf, LeafChunk* out) {
       break;
     }
     case LeafConversion::kBytesToDecimal: {
+      __int128 limit = 1;
+      for (int i = 0; i < leaf.type->precision(); ++i) limit *= 10;
       const size_t base = out->fixed.size();
       out->fixed.resize(base + n * 16);
       for (int64_t i = 0; i < n; ++i) {
@@ -252,6 +300,7 @@ Status ConvertAppend(Phys& in, const LeafInfo& leaf, LeafChunk* out) {
         }
         __int128 v = 0;
         TIDE_RETURN_IF_ERROR(BytesToDecimal(b, len, &v));
+        if (v >= limit || v <= -limit) return DecimalOutOfRange(v, i, leaf);
         std::memcpy(out->fixed.data() + base + i * 16, &v, 16);
       }
       break;
@@ -915,7 +964,7 @@ class ChunkReader {
     TIDE_ASSIGN_OR_RETURN(auto bytes, Uncompress(codec_, payload, h.uncompressed_page_size, &Scratch()));
     Phys phys;
     TIDE_RETURN_IF_ERROR(DecodePlain(bytes.data(), bytes.size(), d.num_values, leaf_, &phys).WithContext("dictionary"));
-    TIDE_RETURN_IF_ERROR(ConvertAppend(phys, leaf_, &dict_));
+    TIDE_RETURN_IF_ERROR(ConvertAppend(phys, leaf_, &dict_).WithContext("dictionary"));
     if (leaf_.conversion == LeafConversion::kByteArray && dict_.offsets.empty()) dict_.offsets.push_back(0);
     has_dict_ = true;
     return Status::OK();
@@ -1073,6 +1122,20 @@ class ChunkReader {
     return AppendValues(page_, leaf_, v0, nv, out_);
   }
 
+  // Whether a v2 data page's level byte lengths are sane: neither negative, and the levels
+  // (stored uncompressed in front of the values) fit both the stored payload and the page's
+  // uncompressed size. DirectPlain leaves a page that breaks this to the general path;
+  // PrefixLevels and LevelsV2 report it (CheckV2LevelLengths).
+  static bool V2LevelLengthsFit(const PageHeader& h, size_t payload_size) {
+    const auto& d = *h.data_page_header_v2;
+    const int64_t rl = d.repetition_levels_byte_length, dl = d.definition_levels_byte_length;
+    return rl >= 0 && dl >= 0 && rl + dl <= static_cast<int64_t>(payload_size) && rl + dl <= h.uncompressed_page_size;
+  }
+  static Status CheckV2LevelLengths(const PageHeader& h, size_t payload_size) {
+    if (V2LevelLengthsFit(h, payload_size)) return Status::OK();
+    return Status::Corruption("data page v2 level lengths exceed the page");
+  }
+
   // Appends n levels' worth of defs/reps to *dst and returns the number of non-null values.
   Status Levels(Encoding def_enc, Encoding rep_enc, bool v1, const uint8_t** p, size_t* remaining, size_t rep_len,
                 size_t def_len, int64_t n, LeafChunk* dst, int64_t* non_null) {
@@ -1165,10 +1228,7 @@ class ChunkReader {
       const auto& d = *h.data_page_header_v2;
       rl = d.repetition_levels_byte_length;
       dl = d.definition_levels_byte_length;
-      if (!d.is_compressed || rl < 0 || dl < 0 || rl + dl > static_cast<int64_t>(payload.size()) ||
-          rl + dl > h.uncompressed_page_size) {
-        return Status::OK();
-      }
+      if (!d.is_compressed || !V2LevelLengthsFit(h, payload.size())) return Status::OK();
       compressed = payload.subspan(rl + dl);
       size -= static_cast<size_t>(rl + dl);
     }
@@ -1247,9 +1307,7 @@ class ChunkReader {
       const auto& d = *h.data_page_header_v2;
       rl = d.repetition_levels_byte_length;
       dl = d.definition_levels_byte_length;
-      if (rl < 0 || dl < 0 || rl + dl > static_cast<int64_t>(payload.size()) || rl + dl > h.uncompressed_page_size) {
-        return Status::Corruption("data page v2 level lengths exceed the page");
-      }
+      TIDE_RETURN_IF_ERROR(CheckV2LevelLengths(h, payload.size()));
       if (!d.is_compressed) return Status::OK();
       compressed = payload.subspan(rl + dl);
       size -= static_cast<size_t>(rl + dl);
@@ -1366,10 +1424,8 @@ class ChunkReader {
   Status LevelsV2(const PageHeader& h, std::span<const uint8_t> payload, LeafChunk* dst, PageValues* pv) {
     const auto& d = *h.data_page_header_v2;
     TIDE_RETURN_IF_ERROR(CheckBinarySize(d.encoding, h.uncompressed_page_size, d.num_values, *dst));
+    TIDE_RETURN_IF_ERROR(CheckV2LevelLengths(h, payload.size()));
     const int64_t rl = d.repetition_levels_byte_length, dl = d.definition_levels_byte_length;
-    if (rl < 0 || dl < 0 || rl + dl > static_cast<int64_t>(payload.size()) || rl + dl > h.uncompressed_page_size) {
-      return Status::Corruption("data page v2 level lengths exceed the page");
-    }
     const uint8_t* p = payload.data();
     size_t remaining = payload.size();
     TIDE_RETURN_IF_ERROR(
