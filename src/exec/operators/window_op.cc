@@ -31,6 +31,45 @@ using columnar::TypeId;
 
 namespace {
 
+// Exact prefix sums of integer or decimal values: P[i] = v[0] + ... + v[i-1] as a 192-bit
+// two's complement number hi * 2^128 + lo (lo unsigned). 128 bits are not enough: valid
+// DECIMAL(38) values reach 10^38 - 1 > 2^126, so two of them already pass int128 (signed
+// overflow, undefined), while a frame sum P[e] - P[s] may still fit. With 64 more bits no sum of
+// fewer than 2^63 values can wrap, so every frame sum is exact and its overflow is a plain check
+// of the difference; the cost is one add-with-carry per row.
+struct WidePrefix {
+  using U128 = unsigned __int128;
+  std::vector<U128> lo;
+  std::vector<int64_t> hi;
+
+  // x[i] for rows where valid(i), 0 elsewhere.
+  template <typename T, typename Valid>
+  void Build(const T* x, int64_t n, Valid valid) {
+    lo.assign(n + 1, 0);
+    hi.assign(n + 1, 0);
+    for (int64_t i = 0; i < n; ++i) {
+      const __int128 v = valid(i) ? static_cast<__int128>(x[i]) : 0;
+      const U128 l = lo[i] + static_cast<U128>(v);
+      lo[i + 1] = l;
+      hi[i + 1] = hi[i] + static_cast<int64_t>(l < lo[i]) - static_cast<int64_t>(v < 0);
+    }
+  }
+  // P[e] - P[s] into *out; false when it does not fit int128.
+  bool Range(int64_t s, int64_t e, __int128* out) const {
+    const U128 l = lo[e] - lo[s];
+    const int64_t h = hi[e] - hi[s] - static_cast<int64_t>(lo[e] < lo[s]);
+    *out = static_cast<__int128>(l);
+    return h == (*out < 0 ? -1 : 0);
+  }
+  double RangeDouble(int64_t s, int64_t e) const {
+    __int128 r;
+    if (Range(s, e, &r)) return static_cast<double>(r);
+    const U128 l = lo[e] - lo[s];
+    const int64_t h = hi[e] - hi[s] - static_cast<int64_t>(lo[e] < lo[s]);
+    return std::ldexp(static_cast<double>(h), 128) + static_cast<double>(l);
+  }
+};
+
 struct Bounds {
   int64_t n = 0;
   std::vector<int64_t> ps, pe;  // partition [ps, pe) of each row
@@ -344,23 +383,16 @@ class WindowComputer {
       const bool int_in = !dec_in && it != TypeId::kFloat32 && it != TypeId::kFloat64;
       std::vector<double> out(n, 0.0);
       if (f == "avg" && (int_in || dec_in)) {
-        // Exact integer prefix sums, divided at the end.
-        std::vector<__int128> ps(n + 1, 0);
+        // Exact integer prefix sums (see WidePrefix), divided at the end.
+        WidePrefix ps;
         VisitNumeric(*v, [&](const auto* x) {
           using T = std::decay_t<decltype(x[0])>;
-          for (int64_t i = 0; i < n; ++i) {
-            __int128 add = 0;
-            if constexpr (!std::is_floating_point_v<T>) {
-              if (v->IsValid(i)) add = static_cast<__int128>(x[i]);
-            }
-            ps[i + 1] = ps[i] + add;
-          }
+          if constexpr (!std::is_floating_point_v<T>) ps.Build(x, n, [&](int64_t i) { return v->IsValid(i); });
         });
         const double div = dec_in ? std::pow(10.0, v->type->scale()) : 1.0;
         for (int64_t i = 0; i < n; ++i) {
           if (!valid[i]) continue;
-          out[i] = static_cast<double>(ps[fr.fe[i]] - ps[fr.fs[i]]) / div /
-                   static_cast<double>(cnt[fr.fe[i]] - cnt[fr.fs[i]]);
+          out[i] = ps.RangeDouble(fr.fs[i], fr.fe[i]) / div / static_cast<double>(cnt[fr.fe[i]] - cnt[fr.fs[i]]);
         }
       } else {
         if (!fr.running) return ArrayPtr();  // sliding double sums: recompute exactly (generic path)
@@ -387,40 +419,53 @@ class WindowComputer {
     }
     if (rt == TypeId::kInt64 || rt == TypeId::kDecimal128) {
       if (it == TypeId::kFloat32 || it == TypeId::kFloat64) return ArrayPtr();
-      std::vector<__int128> ps(n + 1, 0);
+      WidePrefix ps;
       VisitNumeric(*v, [&](const auto* x) {
         using T = std::decay_t<decltype(x[0])>;
-        for (int64_t i = 0; i < n; ++i) {
-          __int128 add = 0;
-          if constexpr (!std::is_floating_point_v<T>) {
-            if (v->IsValid(i)) add = static_cast<__int128>(x[i]);
-          }
-          ps[i + 1] = ps[i] + add;
-        }
+        if constexpr (!std::is_floating_point_v<T>) ps.Build(x, n, [&](int64_t i) { return v->IsValid(i); });
       });
+      const bool ansi = ctx_->settings().ansi_mode;
       if (rt == TypeId::kInt64) {
         std::vector<int64_t> out(n, 0);
         for (int64_t i = 0; i < n; ++i) {
           if (!valid[i]) continue;
-          const __int128 s = ps[fr.fe[i]] - ps[fr.fs[i]];
-          if (s > INT64_MAX || s < INT64_MIN) {
-            if (ctx_->settings().ansi_mode) return base::Status::InvalidArgument("integer overflow in '" + w.sql + "'");
+          __int128 s = 0;
+          const bool fits = ps.Range(fr.fs[i], fr.fe[i], &s);  // always: 64-bit inputs
+          if (!fits || s > INT64_MAX || s < INT64_MIN) {
+            if (ansi) return base::Status::InvalidArgument("integer overflow in '" + w.sql + "'");
           }
           out[i] = static_cast<int64_t>(s);
         }
         return MakeFixedColumn<int64_t>(w.type, out.data(), n, valid.data());
       }
+      // The same rules as the grouped SumDecimalAgg / AvgAgg: the exact frame sum (scaled to the
+      // result) must fit 128 bits and the result precision, else ANSI mode fails the query and
+      // without it the value is null.
+      const bool avg = f == "avg";
       const int in_scale = it == TypeId::kDecimal128 ? v->type->scale() : 0;
+      const __int128 mul = Pow10(std::max(0, w.type->scale() - in_scale));
       std::vector<__int128> out(n, 0);
       const __int128 lim = Pow10(w.type->precision());
       for (int64_t i = 0; i < n; ++i) {
         if (!valid[i]) continue;
-        const __int128 s = ps[fr.fe[i]] - ps[fr.fs[i]];
-        const int64_t c = cnt[fr.fe[i]] - cnt[fr.fs[i]];
-        __int128 r = f == "avg" ? DivRound(s * Pow10(std::max(0, w.type->scale() - in_scale)), c)
-                                : s * Pow10(std::max(0, w.type->scale() - in_scale));
-        if (r >= lim || r <= -lim) {
-          if (ctx_->settings().ansi_mode) return base::Status::InvalidArgument("decimal overflow in '" + w.sql + "'");
+        __int128 s = 0, r = 0;
+        bool of = !ps.Range(fr.fs[i], fr.fe[i], &s);
+        if (!of && avg) {
+          // s * mul / c rounded, without forming s * mul (see AvgAgg::Finalize):
+          // q * mul + round(rem * mul / c), rem having q's sign.
+          const int64_t c = cnt[fr.fe[i]] - cnt[fr.fs[i]];
+          const __int128 q = s / c, rem = s % c;
+          __int128 qm = 0, rm = 0;
+          of = __builtin_mul_overflow(q, mul, &qm) || __builtin_mul_overflow(rem, mul, &rm) ||
+               __builtin_add_overflow(qm, DivRound(rm, c), &r);
+        } else if (!of) {
+          of = __builtin_mul_overflow(s, mul, &r);
+        }
+        if (of || r >= lim || r <= -lim) {
+          if (ansi) {
+            return base::Status::InvalidArgument("decimal overflow in '" + w.sql + "': the " +
+                                                 (avg ? "average" : "sum") + " does not fit " + w.type->ToString());
+          }
           valid[i] = 0;
           r = 0;
         }

@@ -5,6 +5,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -12,6 +13,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "columnar/json.h"
 #include "format/compression.h"
 #include "format/parquet/encoding.h"
 #include "format/parquet/reader.h"
@@ -249,8 +251,31 @@ void PutBytes(std::vector<uint8_t>* out, const void* p, size_t n) {
   out->insert(out->end(), b, b + n);
 }
 
-// Appends value i of `a` (a fixed-width leaf) in its PLAIN physical form.
-void AppendConverted(const LeafInfo& info, const col::ArrayData& a, int64_t i, std::vector<uint8_t>* fixed) {
+// Whether a DECIMAL(p, s) unscaled value keeps the type's rule |v| < 10^p (columnar/type.h).
+// Builders do not check it; storing such a value would truncate it into the physical type (or
+// write a file readers reject), so the writer refuses it instead.
+constexpr std::array<unsigned __int128, 39> kPow10 = [] {
+  std::array<unsigned __int128, 39> t{};
+  t[0] = 1;
+  for (size_t i = 1; i < t.size(); ++i) t[i] = t[i - 1] * 10;
+  return t;
+}();
+
+bool DecimalFits(__int128 v, int precision) {
+  const unsigned __int128 mag = v < 0 ? -static_cast<unsigned __int128>(v) : static_cast<unsigned __int128>(v);
+  return mag < kPow10[static_cast<size_t>(std::clamp(precision, 0, 38))];
+}
+
+// `where` says which value: "row 12" (a top-level column) or "value 12" (a nested leaf,
+// counted in its child array).
+Status DecimalOutOfRange(const std::string& column, const std::string& where, __int128 v, const col::DataType& t) {
+  return Status::InvalidArgument("column " + column + ": " + where + " holds " + col::FormatDecimal128(v, t.scale()) +
+                                 ", which has more digits than its type " + t.ToString());
+}
+
+// Appends value i of `a` (a fixed-width leaf) in its PLAIN physical form; false (nothing
+// appended) for a decimal value beyond its precision, see DecimalFits.
+bool AppendConverted(const LeafInfo& info, const col::ArrayData& a, int64_t i, std::vector<uint8_t>* fixed) {
   const col::DataType& t = *info.type;
   switch (info.conversion) {
     case LeafConversion::kInt32ToInt8:
@@ -263,28 +288,31 @@ void AppendConverted(const LeafInfo& info, const col::ArrayData& a, int64_t i, s
         default: v = a.Value<uint16_t>(i); break;
       }
       PutBytes(fixed, &v, 4);
-      return;
+      return true;
     }
     case LeafConversion::kInt32ToDecimal: {
+      if (!DecimalFits(a.Value<__int128>(i), t.precision())) return false;
       const int32_t v = static_cast<int32_t>(a.Value<__int128>(i));
       PutBytes(fixed, &v, 4);
-      return;
+      return true;
     }
     case LeafConversion::kInt64ToDecimal: {
+      if (!DecimalFits(a.Value<__int128>(i), t.precision())) return false;
       const int64_t v = static_cast<int64_t>(a.Value<__int128>(i));
       PutBytes(fixed, &v, 8);
-      return;
+      return true;
     }
     case LeafConversion::kBytesToDecimal: {
+      if (!DecimalFits(a.Value<__int128>(i), t.precision())) return false;
       const unsigned __int128 v = static_cast<unsigned __int128>(a.Value<__int128>(i));
       const int n = info.element.type_length;
       for (int k = n - 1; k >= 0; --k) fixed->push_back(static_cast<uint8_t>(v >> (8 * k)));
-      return;
+      return true;
     }
     default: {
       const int w = t.FixedWidth();
       PutBytes(fixed, a.buffers[1]->data() + (a.offset + i) * w, w);
-      return;
+      return true;
     }
   }
 }
@@ -308,7 +336,9 @@ class Shredder {
         if (info.max_def > 0) o.def.push_back(node.def_level);
         if (info.max_rep > 0) o.rep.push_back(rep);
         ++o.levels;
-        AppendValue(info, a, i, &o);
+        if (!AppendValue(info, a, i, &o)) {
+          return DecimalOutOfRange(info.path, "value " + std::to_string(i), a.Value<__int128>(i), *info.type);
+        }
         return Status::OK();
       }
       case SchemaNode::Kind::kStruct:
@@ -343,12 +373,13 @@ class Shredder {
     }
   }
 
-  static void AppendValue(const LeafInfo& info, const col::ArrayData& a, int64_t i, LeafOut* o) {
+  // False for a decimal beyond its precision (see AppendConverted).
+  static bool AppendValue(const LeafInfo& info, const col::ArrayData& a, int64_t i, LeafOut* o) {
     ++o->num_values;
     switch (info.conversion) {
-      case LeafConversion::kBoolean: o->fixed.push_back(a.BoolValue(i) ? 1 : 0); return;
-      case LeafConversion::kByteArray: o->binary.push_back(a.BytesValue(i)); return;
-      default: AppendConverted(info, a, i, &o->fixed); return;
+      case LeafConversion::kBoolean: o->fixed.push_back(a.BoolValue(i) ? 1 : 0); return true;
+      case LeafConversion::kByteArray: o->binary.push_back(a.BytesValue(i)); return true;
+      default: return AppendConverted(info, a, i, &o->fixed);
     }
   }
 
@@ -437,7 +468,10 @@ Status ShredFlat(const SchemaNode& node, const LeafInfo& info, const col::ArrayD
     }
     default: {  // narrowing / widening conversions: one value at a time
       for (int64_t i = 0; i < rows; ++i) {
-        if (is_valid(i)) AppendConverted(info, a, off + i, &o->fixed);
+        if (is_valid(i) && !AppendConverted(info, a, off + i, &o->fixed)) {
+          return DecimalOutOfRange(node.field->name(), "row " + std::to_string(off + i), a.Value<__int128>(off + i),
+                                   t);
+        }
       }
       break;
     }

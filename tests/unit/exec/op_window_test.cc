@@ -121,5 +121,111 @@ TEST(OpWindow, NoOrderIsWholePartition) {
   EXPECT_NE(v[5].find("\"w0\":11,\"w1\":2"), std::string::npos);
 }
 
+// Decimal sum/avg over frames follow the grouped aggregates' rules: the exact frame sum counts,
+// whatever the prefix sums of the O(n) path pass through; a sum or average that does not fit is
+// an error with ANSI on, null without.
+__int128 P10(int k) {
+  __int128 r = 1;
+  while (k-- > 0) r *= 10;
+  return r;
+}
+
+PlanPtr Decimals(const std::vector<__int128>& vals, int p = 38, int s = 0) {
+  std::vector<std::optional<std::string>> part;
+  std::vector<std::optional<int64_t>> ord;
+  std::vector<std::optional<__int128>> v;
+  for (size_t i = 0; i < vals.size(); ++i) {
+    part.push_back("a");
+    ord.push_back(static_cast<int64_t>(i));
+    v.push_back(vals[i]);
+  }
+  return Scan(Table({"p", "o", "v"},
+                    {Str(part), I64(ord), BuildColumn<columnar::Decimal128Builder>(v, columnar::Decimal(p, s))}, 2));
+}
+
+sql::WindowFrameSpec RowsBack(int64_t k) {
+  sql::WindowFrameSpec f;
+  f.unit = sql::FrameUnit::kRows;
+  f.start = {false, -k};
+  f.end = {false, 0};
+  return f;
+}
+
+std::string Dec(__int128 v, int scale = 0) { return "\"" + columnar::FormatDecimal128(v, scale) + "\""; }
+
+TEST(OpWindow, DecimalFrameSumsPassingInt128AreExact) {
+  // 9e37, -8e37, 9e37, ...: the prefix sums pass 2^127 (~1.7e38) after 36 rows and reach 2e38,
+  // the two-row frame sums are 1e37 (9e37 on the first row).
+  std::vector<__int128> vals;
+  for (int i = 0; i < 40; ++i) vals.push_back(i % 2 == 0 ? 9 * P10(37) : -8 * P10(37));
+  auto s = Decimals(vals);
+  auto plan = Window(s, {W("sum", {Col(s, 2)}, columnar::Decimal(38, 0), RowsBack(1)),
+                         W("avg", {Col(s, 2)}, columnar::Decimal(38, 0), RowsBack(1))});
+  auto r = RunPlan(plan);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  ASSERT_EQ(r.rows.size(), 40u);
+  for (size_t i = 0; i < r.rows.size(); ++i) {
+    SCOPED_TRACE(r.rows[i]);
+    const __int128 sum = i == 0 ? 9 * P10(37) : P10(37);
+    const __int128 avg = i == 0 ? 9 * P10(37) : 5 * P10(36);
+    EXPECT_NE(r.rows[i].find("\"w0\":" + Dec(sum) + ",\"w1\":" + Dec(avg)), std::string::npos);
+  }
+}
+
+TEST(OpWindow, DecimalRunningSumOverflowIsAnErrorOrNull) {
+  // Running sums of 9e37: the second passes both 10^38 and 2^127.
+  auto s = Decimals({9 * P10(37), 9 * P10(37), 9 * P10(37)});
+  for (const char* fn : {"sum", "avg"}) {
+    SCOPED_TRACE(fn);
+    sql::WindowCall w = W(fn, {Col(s, 2)}, columnar::Decimal(38, 0), sql::WindowFrameSpec{});
+    w.sql = std::string(fn) + "(v) OVER (ORDER BY o)";
+    auto plan = Window(s, {w});
+    auto r = RunPlan(plan);
+    ASSERT_FALSE(r.status.ok());
+    EXPECT_EQ(r.status.code(), base::StatusCode::kInvalidArgument);
+    EXPECT_NE(r.status.message().find("decimal overflow in '" + w.sql + "': the " +
+                                      (std::string(fn) == "sum" ? "sum" : "average") + " does not fit " +
+                                      columnar::Decimal(38, 0)->ToString()),
+              std::string::npos)
+        << r.status.message();
+    // The grouped aggregate over the same rows agrees.
+    auto g = RunPlan(Aggregate(s, {Col(s, 0)}, {Agg(fn, {Col(s, 2)}, columnar::Decimal(38, 0))}));
+    EXPECT_FALSE(g.status.ok());
+    // ANSI off: the first row's sum, then nulls.
+    ExecSettings off;
+    off.ansi_mode = false;
+    auto n = RunPlan(plan, off);
+    ASSERT_TRUE(n.status.ok()) << n.status.ToString();
+    auto v = Values(n);
+    ASSERT_EQ(v.size(), 3u);
+    EXPECT_NE(v[0].find("\"w0\":" + Dec(9 * P10(37))), std::string::npos) << v[0];
+    EXPECT_NE(v[1].find("\"w0\":null"), std::string::npos) << v[1];
+    EXPECT_NE(v[2].find("\"w0\":null"), std::string::npos) << v[2];
+  }
+}
+
+TEST(OpWindow, DecimalAvgDoesNotFormTheScaledSum) {
+  // 30 rows of 10^36 averaged into DECIMAL(38, 1): the scaled running sum (up to 3 * 10^38)
+  // passes int128, the average (10^37 unscaled) fits; the last running sum 3e37 fits.
+  auto s = Decimals(std::vector<__int128>(30, P10(36)));
+  auto plan = Window(s, {W("avg", {Col(s, 2)}, columnar::Decimal(38, 1), sql::WindowFrameSpec{}),
+                         W("sum", {Col(s, 2)}, columnar::Decimal(38, 0), sql::WindowFrameSpec{}),
+                         W("avg", {Col(s, 2)}, columnar::Decimal(38, 1), RowsBack(2))});
+  auto r = RunPlan(plan);
+  ASSERT_TRUE(r.status.ok()) << r.status.ToString();
+  auto v = Values(r);
+  ASSERT_EQ(v.size(), 30u);
+  for (const auto& row : r.rows) {
+    EXPECT_NE(row.find("\"w0\":" + Dec(P10(37), 1)), std::string::npos) << row;
+    EXPECT_NE(row.find("\"w2\":" + Dec(P10(37), 1)), std::string::npos) << row;
+  }
+  EXPECT_NE(r.rows.back().find("\"w1\":" + Dec(3 * P10(37))), std::string::npos) << r.rows.back();
+  // An average past the result precision: 9e37 into DECIMAL(38, 1) needs 39 digits.
+  auto big = Decimals({9 * P10(37)});
+  auto e = RunPlan(Window(big, {W("avg", {Col(big, 2)}, columnar::Decimal(38, 1), RowsBack(1))}));
+  ASSERT_FALSE(e.status.ok());
+  EXPECT_NE(e.status.message().find("the average does not fit"), std::string::npos) << e.status.message();
+}
+
 }  // namespace
 }  // namespace tide::exec::testing
