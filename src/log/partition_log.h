@@ -129,10 +129,10 @@ class PartitionLog {
   // The checks of an append that need no log state: the framing and CRC32C of every batch,
   // max.message.bytes, the record-count fields, no control batches from clients, a producer id
   // on transactional batches, and a key on every record of a compacted topic (against the
-  // config of this moment). Thread-safe, and runs without the append lock, so a caller can
-  // check a request where its bytes are still in the CPU cache (the broker does so on its
-  // network thread) and leave only the write for Append. The result views `batches`, which
-  // must stay alive and unchanged until the Append that takes it returns.
+  // config of this moment). Thread-safe, and runs without the append lock, so a caller can run
+  // it on another thread than its appends (the broker does so on its network thread) and leave
+  // only the write for Append. The result views `batches`, which must stay alive and unchanged
+  // until the Append that takes it returns.
   base::Result<ValidatedBatches> Validate(std::span<const uint8_t> batches, AppendError* error = nullptr) const;
   // Appends batches that Validate accepted (for this log): producer sequence and epoch checks,
   // offsets, the write. Errors as for Append.
