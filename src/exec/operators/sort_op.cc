@@ -2,7 +2,8 @@
 //
 // Workers collect their morsels' batches; with a limit (top-N) each worker keeps only its
 // best limit + offset rows, pruning whenever its buffer doubles. The runs are then
-// concatenated and stably sorted by a permutation; the output stream is ordered.
+// concatenated and stably sorted by a permutation (large ones in slices on the query's threads,
+// see StableSortPermutation); the output stream is ordered.
 // Past the memory limit a worker sorts what it holds into a run written to a spill file; the
 // runs (and what stayed in memory) are then merged k-way while the output streams out.
 #include <algorithm>
