@@ -457,18 +457,6 @@ ArrayPtr ValueAt(const ArrayData& src, int64_t i) {
 
 namespace {
 
-template <typename T>
-int Cmp3(T a, T b) {
-  return a < b ? -1 : (b < a ? 1 : 0);
-}
-
-template <typename T>
-int CmpFloat(T a, T b) {
-  const bool na = std::isnan(a), nb = std::isnan(b);
-  if (na || nb) return na == nb ? 0 : (na ? 1 : -1);
-  return Cmp3(a, b);
-}
-
 // Nulls inside nested values sort first.
 int CompareNullable(const ArrayData& a, int64_t i, const ArrayData& b, int64_t j) {
   const bool va = a.IsValid(i), vb = b.IsValid(j);
@@ -481,21 +469,21 @@ int CompareNullable(const ArrayData& a, int64_t i, const ArrayData& b, int64_t j
 int CompareValues(const ArrayData& a, int64_t i, const ArrayData& b, int64_t j) {
   switch (a.type->id()) {
     case TypeId::kNull: return 0;
-    case TypeId::kBoolean: return Cmp3<int>(a.BoolValue(i), b.BoolValue(j));
-    case TypeId::kInt8: return Cmp3(a.Value<int8_t>(i), b.Value<int8_t>(j));
-    case TypeId::kInt16: return Cmp3(a.Value<int16_t>(i), b.Value<int16_t>(j));
+    case TypeId::kBoolean: return CompareScalars<int>(a.BoolValue(i), b.BoolValue(j));
+    case TypeId::kInt8: return CompareScalars(a.Value<int8_t>(i), b.Value<int8_t>(j));
+    case TypeId::kInt16: return CompareScalars(a.Value<int16_t>(i), b.Value<int16_t>(j));
     case TypeId::kInt32:
-    case TypeId::kDate32: return Cmp3(a.Value<int32_t>(i), b.Value<int32_t>(j));
+    case TypeId::kDate32: return CompareScalars(a.Value<int32_t>(i), b.Value<int32_t>(j));
     case TypeId::kInt64:
     case TypeId::kTime64:
-    case TypeId::kTimestamp: return Cmp3(a.Value<int64_t>(i), b.Value<int64_t>(j));
-    case TypeId::kUInt8: return Cmp3(a.Value<uint8_t>(i), b.Value<uint8_t>(j));
-    case TypeId::kUInt16: return Cmp3(a.Value<uint16_t>(i), b.Value<uint16_t>(j));
-    case TypeId::kUInt32: return Cmp3(a.Value<uint32_t>(i), b.Value<uint32_t>(j));
-    case TypeId::kUInt64: return Cmp3(a.Value<uint64_t>(i), b.Value<uint64_t>(j));
-    case TypeId::kFloat32: return CmpFloat(a.Value<float>(i), b.Value<float>(j));
-    case TypeId::kFloat64: return CmpFloat(a.Value<double>(i), b.Value<double>(j));
-    case TypeId::kDecimal128: return Cmp3(a.Value<__int128>(i), b.Value<__int128>(j));
+    case TypeId::kTimestamp: return CompareScalars(a.Value<int64_t>(i), b.Value<int64_t>(j));
+    case TypeId::kUInt8: return CompareScalars(a.Value<uint8_t>(i), b.Value<uint8_t>(j));
+    case TypeId::kUInt16: return CompareScalars(a.Value<uint16_t>(i), b.Value<uint16_t>(j));
+    case TypeId::kUInt32: return CompareScalars(a.Value<uint32_t>(i), b.Value<uint32_t>(j));
+    case TypeId::kUInt64: return CompareScalars(a.Value<uint64_t>(i), b.Value<uint64_t>(j));
+    case TypeId::kFloat32: return CompareFloats(a.Value<float>(i), b.Value<float>(j));
+    case TypeId::kFloat64: return CompareFloats(a.Value<double>(i), b.Value<double>(j));
+    case TypeId::kDecimal128: return CompareScalars(a.Value<__int128>(i), b.Value<__int128>(j));
     case TypeId::kString:
     case TypeId::kBinary:
     case TypeId::kFixedSizeBinary: {
@@ -517,7 +505,7 @@ int CompareValues(const ArrayData& a, int64_t i, const ArrayData& b, int64_t j) 
         const int c = CompareNullable(*a.children[0], ab + k, *b.children[0], bb + k);
         if (c != 0) return c;
       }
-      return Cmp3(ae - ab, be - bb);
+      return CompareScalars(ae - ab, be - bb);
     }
   }
   return 0;

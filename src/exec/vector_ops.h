@@ -5,6 +5,7 @@
 // Thread-safety: pure functions over immutable arrays.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -26,6 +27,20 @@ base::Result<std::shared_ptr<columnar::RecordBatch>> ConcatenateBatches(
 
 // One-row column: value i of src.
 columnar::ArrayPtr ValueAt(const columnar::ArrayData& src, int64_t i);
+
+// Three-way comparison (-1, 0, 1) of two scalars.
+template <typename T>
+int CompareScalars(T a, T b) {
+  return a < b ? -1 : (b < a ? 1 : 0);
+}
+// The same for floating point: NaN sorts above every other value and equals NaN (Spark);
+// -0.0 equals 0.0.
+template <typename T>
+int CompareFloats(T a, T b) {
+  const bool na = std::isnan(a), nb = std::isnan(b);
+  if (na || nb) return na == nb ? 0 : (na ? 1 : -1);
+  return CompareScalars(a, b);
+}
 
 // Three-way comparison of a[i] and b[j] of equal types (nulls compare equal to each other;
 // null vs value is decided by the caller, this returns 0 only for equal values). NaN sorts

@@ -259,13 +259,14 @@ base::Result<AppendResult> PartitionLog::Append(std::span<const uint8_t> input, 
 
 base::Result<ValidatedBatches> PartitionLog::Validate(std::span<const uint8_t> input, AppendError* error) const {
   if (error) *error = AppendError::kNone;
-  LogConfig cfg = config();
   if (input.empty()) {
     return Refuse(error, AppendError::kInvalidRecord, Status::InvalidArgument(Name() + ": produce with no records"));
   }
   // The framing of every batch is checked in place: the request's bytes are never copied; the
   // fields the broker stamps are written from small headers (see Append).
   ValidatedBatches validated;
+  validated.config = config();
+  const LogConfig& cfg = validated.config;
   std::vector<BatchView>& batches = validated.batches;
   {
     BatchReader reader(input, /*verify_crc=*/true);
@@ -334,7 +335,7 @@ base::Result<AppendResult> PartitionLog::Append(const ValidatedBatches& validate
   if (batches.empty()) {
     return Refuse(error, AppendError::kInvalidRecord, Status::InvalidArgument(Name() + ": produce with no records"));
   }
-  LogConfig cfg = config();
+  const LogConfig& cfg = validated.config;
   std::lock_guard lock(append_mu_);
   if (closed_) return Refuse(error, AppendError::kStorageError, Status::Unavailable(Name() + ": log is closed"));
   int64_t now = Now(options.now_ms);

@@ -95,9 +95,11 @@ struct TimestampOffset {
 };
 
 // One request's batches for a partition, checked by PartitionLog::Validate: views into the
-// caller's bytes, in order.
+// caller's bytes, in order, and the topic config they were checked against (Append uses the
+// same one, as a single Append of the bytes does).
 struct ValidatedBatches {
   std::vector<BatchView> batches;
+  LogConfig config;
 };
 
 struct PartitionLogOptions {

@@ -8,7 +8,6 @@
 // runs (and what stayed in memory) are then merged k-way while the output streams out.
 #include <algorithm>
 #include <atomic>
-#include <cmath>
 #include <cstring>
 #include <functional>
 #include <numeric>
@@ -150,19 +149,12 @@ class SortKeyComparator {
     return v;
   }
   template <typename T>
-  static int Three(T a, T b) {
-    return a < b ? -1 : (b < a ? 1 : 0);
-  }
-  template <typename T>
   static int Fixed(const Key& k, int64_t i, int64_t j) {
-    return Three(Load<T>(k.values, i), Load<T>(k.values, j));
+    return CompareScalars(Load<T>(k.values, i), Load<T>(k.values, j));
   }
   template <typename T>
   static int Float(const Key& k, int64_t i, int64_t j) {
-    const T a = Load<T>(k.values, i), b = Load<T>(k.values, j);
-    const bool na = std::isnan(a), nb = std::isnan(b);  // NaN sorts above every number
-    if (na || nb) return na == nb ? 0 : (na ? 1 : -1);
-    return Three(a, b);
+    return CompareFloats(Load<T>(k.values, i), Load<T>(k.values, j));
   }
   static int Bytes(const std::string_view a, const std::string_view b) {
     const int c = a.compare(b);
@@ -180,7 +172,7 @@ class SortKeyComparator {
     return Bytes({d + i * k.width, w}, {d + j * k.width, w});
   }
   static int Bool(const Key& k, int64_t i, int64_t j) {
-    return Three<int>(columnar::bits::Get(k.values, i), columnar::bits::Get(k.values, j));
+    return CompareScalars<int>(columnar::bits::Get(k.values, i), columnar::bits::Get(k.values, j));
   }
   static int Generic(const Key& k, int64_t i, int64_t j) {  // nested types: CompareValues
     return CompareValues(*k.column, i - k.offset, *k.column, j - k.offset);

@@ -1136,6 +1136,31 @@ class ChunkReader {
     return Status::Corruption("data page v2 level lengths exceed the page");
   }
 
+  // The compressed part of a data page and its uncompressed size (h.uncompressed_page_size >=
+  // 0): the whole payload for v1; for v2 what follows the levels (rl + dl bytes stored
+  // uncompressed in front), less their size. kBadLevels when the v2 level lengths do not fit
+  // (V2LevelLengthsFit), kUncompressed when the v2 values are stored uncompressed.
+  struct CompressedValues {
+    std::span<const uint8_t> compressed;
+    size_t size = 0;
+    int64_t rl = 0, dl = 0;
+  };
+  enum class CompressedValuesResult { kOk, kBadLevels, kUncompressed };
+  static CompressedValuesResult FindCompressedValues(const PageHeader& h, std::span<const uint8_t> payload,
+                                                     CompressedValues* out) {
+    out->compressed = payload;
+    out->size = static_cast<size_t>(h.uncompressed_page_size);
+    if (h.type == PageType::kDataPage) return CompressedValuesResult::kOk;
+    const auto& d = *h.data_page_header_v2;
+    out->rl = d.repetition_levels_byte_length;
+    out->dl = d.definition_levels_byte_length;
+    if (!V2LevelLengthsFit(h, payload.size())) return CompressedValuesResult::kBadLevels;
+    if (!d.is_compressed) return CompressedValuesResult::kUncompressed;
+    out->compressed = payload.subspan(out->rl + out->dl);
+    out->size -= static_cast<size_t>(out->rl + out->dl);
+    return CompressedValuesResult::kOk;
+  }
+
   // Appends n levels' worth of defs/reps to *dst and returns the number of non-null values.
   Status Levels(Encoding def_enc, Encoding rep_enc, bool v1, const uint8_t** p, size_t* remaining, size_t rep_len,
                 size_t def_len, int64_t n, LeafChunk* dst, int64_t* non_null) {
@@ -1221,17 +1246,12 @@ class ChunkReader {
     if (h.uncompressed_page_size < 0) return Status::OK();
     const bool v1 = h.type == PageType::kDataPage;
     if ((v1 ? h.data_page_header->encoding : h.data_page_header_v2->encoding) != Encoding::kPlain) return Status::OK();
-    std::span<const uint8_t> compressed = payload;
-    size_t size = static_cast<size_t>(h.uncompressed_page_size);
-    int64_t rl = 0, dl = 0;
-    if (!v1) {
-      const auto& d = *h.data_page_header_v2;
-      rl = d.repetition_levels_byte_length;
-      dl = d.definition_levels_byte_length;
-      if (!d.is_compressed || !V2LevelLengthsFit(h, payload.size())) return Status::OK();
-      compressed = payload.subspan(rl + dl);
-      size -= static_cast<size_t>(rl + dl);
-    }
+    CompressedValues cv;
+    // A v2 page with bad level lengths or uncompressed values takes the general path.
+    if (FindCompressedValues(h, payload, &cv) != CompressedValuesResult::kOk) return Status::OK();
+    const std::span<const uint8_t> compressed = cv.compressed;
+    const size_t size = cv.size;
+    const int64_t rl = cv.rl, dl = cv.dl;
     if (!Plausible(codec_, compressed, size, true)) return Status::OK();
     ValueBytes& f = out_->fixed;
     const size_t base = f.size();
@@ -1300,18 +1320,15 @@ class ChunkReader {
     const Encoding enc = v1 ? h.data_page_header->encoding : h.data_page_header_v2->encoding;
     TIDE_RETURN_IF_ERROR(CheckBinarySize(enc, h.uncompressed_page_size, n, *dst));
     if (h.uncompressed_page_size < 0) return Status::OK();
-    std::span<const uint8_t> compressed = payload;
-    size_t size = static_cast<size_t>(h.uncompressed_page_size);
-    int64_t rl = 0, dl = 0;
-    if (!v1) {
-      const auto& d = *h.data_page_header_v2;
-      rl = d.repetition_levels_byte_length;
-      dl = d.definition_levels_byte_length;
-      TIDE_RETURN_IF_ERROR(CheckV2LevelLengths(h, payload.size()));
-      if (!d.is_compressed) return Status::OK();
-      compressed = payload.subspan(rl + dl);
-      size -= static_cast<size_t>(rl + dl);
+    CompressedValues cv;
+    switch (FindCompressedValues(h, payload, &cv)) {
+      case CompressedValuesResult::kOk: break;
+      case CompressedValuesResult::kBadLevels: return CheckV2LevelLengths(h, payload.size());
+      case CompressedValuesResult::kUncompressed: return Status::OK();
     }
+    const std::span<const uint8_t> compressed = cv.compressed;
+    const size_t size = cv.size;
+    const int64_t rl = cv.rl, dl = cv.dl;
     if (!Plausible(codec_, compressed, size, false)) return Status::OK();
     std::vector<uint8_t>& buf = Scratch();
     if (buf.size() < size) buf.resize(size);

@@ -345,6 +345,14 @@ TEST_F(SessionTest, SetKeys) {
 namespace tide::exec {
 namespace {
 
+// Cancels `session` every few milliseconds until `done`.
+void CancelUntilDone(Session& session, const std::atomic<bool>& done) {
+  while (!done) {
+    session.Cancel();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
 TEST_F(SessionTest, CancelStopsARunningQuery) {
   // Small batches: the pipeline checks for cancellation between morsels.
   Run("SET tide.batch_size = 64");
@@ -355,10 +363,7 @@ TEST_F(SessionTest, CancelStopsARunningQuery) {
     status = r.ok() ? base::Status::OK() : r.status();
     done = true;
   });
-  while (!done) {
-    session_->Cancel();
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
+  CancelUntilDone(*session_, done);
   runner.join();
   EXPECT_EQ(status.code(), base::StatusCode::kCancelled) << status.ToString();
   // The session stays usable.
@@ -385,10 +390,7 @@ TEST_F(SessionTest, OneCancelStopsTheStatementAndTheNextOneRuns) {
   // A lost cancel fails here instead of hanging (the query would run for hours).
   for (int i = 0; i < 2000 && !done; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_TRUE(done.load()) << "one Cancel() did not stop the statement within 20 s";
-  while (!done) {
-    session_->Cancel();
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  CancelUntilDone(*session_, done);
   runner.join();
   EXPECT_EQ(status.code(), base::StatusCode::kCancelled) << status.ToString();
   // The cancel ended with that statement.

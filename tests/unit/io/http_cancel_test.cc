@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "io/http_server.h"
+#include "loopback_client.h"
 
 namespace tide::io {
 namespace {
@@ -22,18 +23,7 @@ using namespace std::chrono_literals;
 // Generous: the events below happen within milliseconds; this only bounds a failing test.
 constexpr auto kWait = 10s;
 
-int Connect(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
+int Connect(int port) { return tide::testing::ConnectLoopback(port); }
 
 void WriteAll(int fd, const std::string& s) { ASSERT_EQ(write(fd, s.data(), s.size()), static_cast<ssize_t>(s.size())); }
 

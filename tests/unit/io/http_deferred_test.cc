@@ -11,17 +11,14 @@
 #include <thread>
 
 #include "io/http_server.h"
+#include "loopback_client.h"
 
 namespace tide::io {
 namespace {
 
 std::string Exchange(int port, const std::string& request) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return "connect failed";
+  int fd = tide::testing::ConnectLoopback(port);
+  if (fd < 0) return "connect failed";
   (void)!write(fd, request.data(), request.size());
   std::string out;
   char buf[4096];

@@ -7,6 +7,8 @@
 
 #include <future>
 
+#include "loopback_client.h"
+
 namespace tide::io {
 namespace {
 
@@ -39,12 +41,8 @@ TEST(HttpParseTest, IncompleteNeedsMoreAndGarbageIsRefused) {
 
 // Sends `request` to the server and returns everything it answers until it closes.
 std::string RoundTrip(int port, const std::string& request) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return "connect failed";
+  int fd = tide::testing::ConnectLoopback(port);
+  if (fd < 0) return "connect failed";
   (void)!write(fd, request.data(), request.size());
   std::string out;
   char buf[4096];

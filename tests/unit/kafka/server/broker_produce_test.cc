@@ -21,6 +21,7 @@
 #include "kafka/server/network.h"
 #include "log/log_manager.h"
 #include "log/record_batch.h"
+#include "loopback_client.h"
 
 namespace tide::kafka {
 namespace {
@@ -137,12 +138,8 @@ TEST_F(BrokerProduceTest, PipelinedProducesAppendInOrderAndLaterRequestsSeeThem)
   auto f = Framed(RequestHeader{ApiKey::kListOffsets, kListOffsetsVersion, 1000, "test"}, RequestBody{list});
   out.insert(out.end(), f.begin(), f.end());
 
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port_));
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  int fd = tide::testing::ConnectLoopback(port_);
+  ASSERT_GE(fd, 0);
   std::thread writer([&] {
     size_t done = 0;
     while (done < out.size()) {
@@ -243,12 +240,8 @@ TEST_F(BrokerProduceTest, FetchesSendStoredBatchesFromTheFileAndKeepFraming) {
     auto f = Framed(RequestHeader{ApiKey::kFetch, w.version, corr++, "test"}, RequestBody{req});
     out.insert(out.end(), f.begin(), f.end());
   }
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port_));
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  int fd = tide::testing::ConnectLoopback(port_);
+  ASSERT_GE(fd, 0);
   ASSERT_EQ(::write(fd, out.data(), out.size()), static_cast<ssize_t>(out.size()));
   std::this_thread::sleep_for(std::chrono::milliseconds(100));  // let responses queue up
 

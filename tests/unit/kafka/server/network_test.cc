@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "base/endian.h"
+#include "loopback_client.h"
 
 namespace tide::kafka {
 namespace {
@@ -93,12 +94,8 @@ TEST(KafkaListenerTest, ProducesPipelineOthersWaitForThemAndResponsesKeepOrder) 
   ASSERT_TRUE(OnLoop(thread.loop(), [&] { return listener.Listen("127.0.0.1:0"); }).ok());
   int port = OnLoop(thread.loop(), [&] { return listener.address().Port(); });
 
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  int fd = tide::testing::ConnectLoopback(port);
+  ASSERT_GE(fd, 0);
   // Produce 1 and 2 (large, so the second is read while the first is retained), a Metadata
   // (api key 3) that must wait for both, then another Produce.
   std::vector<uint8_t> out;
